@@ -1,0 +1,25 @@
+"""Top-level URLs: the public site, the admin, and the admin's Markdown editor endpoints."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from articles import editor_views
+
+admin.site.site_header = "mgsite editorial"
+admin.site.site_title = "mgsite admin"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # markdownx's own urls module is not included: its views answer anyone. These are the
+    # same paths its widget calls, answered for staff only.
+    path("markdownx/markdownify/", editor_views.markdownify, name="markdownx_markdownify"),
+    path("markdownx/upload/", editor_views.upload_image, name="markdownx_upload"),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    # In production the reverse proxy serves uploads from MEDIA_ROOT.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
