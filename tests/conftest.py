@@ -1,0 +1,94 @@
+"""Shared fixtures: small factories and the settings every test runs under."""
+
+import itertools
+import os
+import shutil
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Section, Supplement
+
+CHROMIUM = "/usr/bin/chromium"
+
+# Playwright's sync API runs an event loop in this thread; Django's async-safety check
+# would refuse database access from live_server tests without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # The manifest storage needs `collectstatic`; tests use the plain one.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # The test client and live_server speak plain HTTP; production's HTTPS-only settings
+    # are checked by test_settings.py through `check --deploy`.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    skip = pytest.mark.skip(
+        reason=f"browser test: no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium: Playwright cannot download its own browser on these machines.
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium") or CHROMIUM,
+        "args": ["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+    }
+
+
+@pytest.fixture
+def make_supplement(db):
+    def make(name=None, **fields):
+        n = next(_counter)
+        name = name or f"Supplement {n}"
+        fields.setdefault("slug", f"supplement-{n}")
+        return Supplement.objects.create(name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_article(db):
+    def make(title=None, *, published=True, sections=0, **fields):
+        n = next(_counter)
+        fields.setdefault("slug", f"article-{n}")
+        fields.setdefault("summary", f"Summary of article {n}.")
+        if published:
+            fields.setdefault("status", Article.Status.PUBLISHED)
+            fields.setdefault("published_at", timezone.now())
+        article = Article.objects.create(title=title or f"Article {n}", **fields)
+        for position in range(1, sections + 1):
+            Section.objects.create(
+                article=article,
+                position=position,
+                heading=f"Section {position}",
+                anchor=f"section-{position}",
+                body=f"Body of section **{position}**.",
+            )
+        return article
+
+    return make
+
+
+@pytest.fixture
+def seed_article(db):
+    """The client's article, as the data migration loaded it."""
+    return Article.objects.get(slug="magnesium-glycinate-for-sleep")
