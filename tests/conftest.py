@@ -5,6 +5,8 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Article, Section, Supplement
@@ -18,18 +20,26 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 _counter = itertools.count(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_settings():
+    """Settings for the whole run, in place before live_server builds its middleware."""
+    with override_settings(
+        # The manifest storage needs `collectstatic`; tests use the plain one.
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # The test client and live_server speak plain HTTP; production's HTTPS-only
+        # settings are checked by test_settings.py through `check --deploy`.
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    # The manifest storage needs `collectstatic`; tests use the plain one.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # The test client and live_server speak plain HTTP; production's HTTPS-only settings
-    # are checked by test_settings.py through `check --deploy`.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
+def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -1,0 +1,80 @@
+"""An editor's day in a real browser: Chromium through Playwright against live_server."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article
+
+pytestmark = [
+    pytest.mark.browser,
+    # live_server empties the database afterwards; serialized_rollback puts the seed back.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "a-long-browser-test-password"
+
+
+@pytest.fixture
+def editor_page(page, live_server, django_user_model):
+    django_user_model.objects.create_superuser("editor", "", PASSWORD)
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Content")).to_be_visible()
+    return page
+
+
+def rendered_previews(page):
+    """Markdown previews that markdownx has filled, outside Django's hidden template row."""
+    return page.locator(".markdownx-preview:not(.empty-form .markdownx-preview):not(:empty)")
+
+
+def test_add_section_with_live_preview_and_publish_related_article(editor_page, live_server):
+    page = editor_page
+    magnesium = Article.objects.get(slug="magnesium-glycinate-for-sleep")
+    page.goto(f"{live_server.url}/admin/articles/article/{magnesium.pk}/change/")
+
+    # Intro, conclusion and six sections: eight editors, each with a working preview.
+    expect(rendered_previews(page)).to_have_count(8)
+
+    page.get_by_role("button", name="Add another Section").click()
+    row = page.locator("#sections-6")
+    row.get_by_label("Heading").press_sequentially("Taking It With Melatonin")
+    expect(row.get_by_label("Anchor")).to_have_value("taking-it-with-melatonin")
+    row.get_by_label("Position").fill("7")
+    row.locator("textarea").fill("Some readers take it **together** with melatonin.")
+
+    # The new row's preview renders through the staff-only, sanitised endpoint.
+    expect(row.locator(".markdownx-preview strong")).to_have_text("together")
+    expect(rendered_previews(page)).to_have_count(9)
+
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(f"{live_server.url}{magnesium.get_absolute_url()}")
+    new_heading = page.get_by_role("heading", level=2, name="Taking It With Melatonin")
+    expect(new_heading).to_be_visible()
+    expect(page.locator("#taking-it-with-melatonin + p strong")).to_have_text("together")
+
+    # A new supplement article, related to the magnesium one and published.
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.get_by_label("Title:", exact=True).press_sequentially("Glycine for Sleep")
+    expect(page.get_by_label("Slug")).to_have_value("glycine-for-sleep")
+    page.get_by_label("Summary").fill("What the amino acid glycine may do for sleep.")
+    page.locator(".field-related .select2-search__field").press_sequentially("Magnesium")
+    page.locator(".select2-results__option", has_text="Magnesium Glycinate for Sleep").click()
+    page.get_by_label("Status").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    # Follow the related link from one article to the other and back.
+    page.goto(f"{live_server.url}/articles/glycine-for-sleep/")
+    related = page.get_by_role("complementary", name="Related supplement articles")
+    related.get_by_role("link", name="Magnesium Glycinate for Sleep").click()
+    expect(page).to_have_url(re.compile(r"/articles/magnesium-glycinate-for-sleep/$"))
+    related = page.get_by_role("complementary", name="Related supplement articles")
+    related.get_by_role("link", name="Glycine for Sleep").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Glycine for Sleep")
