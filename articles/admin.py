@@ -1,6 +1,7 @@
 """The editors' admin: articles with their sections inline, and supplements."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
@@ -37,8 +38,15 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        # New inline rows need their Markdown editor started (see the script's comment).
-        js = ["js/markdownx-inline-rows.js"]
+        # Editors in new inline rows, and upload errors shown (see the script).
+        js = ["js/markdownx-admin.js"]
+        css = {"all": ["css/admin-markdown.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "summary":
+            # Up to 300 characters: easier to read and edit in a box than on one line.
+            kwargs["widget"] = widgets.AdminTextareaWidget(attrs={"rows": 3})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("supplements")

@@ -59,7 +59,7 @@ def test_change_form_has_the_markdown_editor(admin_client, change_url):
     assert "markdownx-preview" in html
     assert 'data-markdownx-urls-path="/markdownx/markdownify/"' in html
     assert "markdownx/js/markdownx" in html
-    assert "js/markdownx-inline-rows.js" in html
+    assert "js/markdownx-admin.js" in html
 
 
 def test_saving_with_inline_sections_reorders_and_renders(admin_client, seed_article, change_url):

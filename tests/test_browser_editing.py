@@ -78,3 +78,40 @@ def test_add_section_with_live_preview_and_publish_related_article(editor_page, 
     related = page.get_by_role("complementary", name="Related supplement articles")
     related.get_by_role("link", name="Glycine for Sleep").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Glycine for Sleep")
+
+
+DROP_FILE = """
+async ([selector, name, type, makePng, text]) => {
+  const editor = document.querySelector(selector);
+  let blob = new Blob([text], {type});
+  if (makePng) {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 8;
+    blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+  }
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([blob], name, {type}));
+  editor.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true}));
+}
+"""
+
+
+def test_image_upload_in_the_editor_and_a_refused_file(editor_page, live_server):
+    page = editor_page
+    magnesium = Article.objects.get(slug="magnesium-glycinate-for-sleep")
+    page.goto(f"{live_server.url}/admin/articles/article/{magnesium.pk}/change/")
+    intro = page.locator("#id_intro")
+    original = intro.input_value()
+
+    # A page pretending to be a GIF: refused, with the server's reason shown, text untouched.
+    page.evaluate(DROP_FILE, ["#id_intro", "evil.gif", "image/gif", False, "<script>x</script>"])
+    expect(page.locator(".field-intro .markdownx-upload-errors")).to_contain_text(
+        "not an image we can read"
+    )
+    expect(intro).to_have_value(original)
+
+    # A real PNG: stored under a random name and inserted as Markdown; the error goes away.
+    page.evaluate(DROP_FILE, ["#id_intro", "photo.png", "image/png", True, ""])
+    expect(intro).to_have_value(re.compile(r"!\[\]\(/media/uploads/[0-9a-f]{32}\.png\)"))
+    expect(page.locator(".field-intro .markdownx-upload-errors")).to_have_count(0)
+    expect(page.locator(".field-intro .markdownx-preview img")).to_have_count(1)
