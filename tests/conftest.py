@@ -1,10 +1,12 @@
 """Shared fixtures: small factories and the settings every test runs under."""
 
+import importlib
 import itertools
 import os
 import shutil
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
@@ -100,5 +102,11 @@ def make_article(db):
 
 @pytest.fixture
 def seed_article(db):
-    """The client's article, as the data migration loaded it."""
-    return Article.objects.get(slug="magnesium-glycinate-for-sleep")
+    """The client's article, as the data migration loads it.
+
+    Transactional tests (live_server) empty the database when they end, so the seed is
+    loaded again here, by the migration's own function, whenever it is missing.
+    """
+    seed = importlib.import_module("articles.migrations.0002_seed_magnesium_article")
+    seed.load_seed_article(django_apps, schema_editor=None)
+    return Article.objects.get(slug=seed.ARTICLE["slug"])

@@ -5,19 +5,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Article
-
-pytestmark = [
-    pytest.mark.browser,
-    # live_server empties the database afterwards; serialized_rollback puts the seed back.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-browser-test-password"
 
 
 @pytest.fixture
-def editor_page(page, live_server, django_user_model):
+def editor_page(page, live_server, django_user_model, seed_article):
     django_user_model.objects.create_superuser("editor", "", PASSWORD)
     page.goto(f"{live_server.url}/admin/login/?next=/admin/")
     page.get_by_label("Username").fill("editor")
@@ -32,9 +26,11 @@ def rendered_previews(page):
     return page.locator(".markdownx-preview:not(.empty-form .markdownx-preview):not(:empty)")
 
 
-def test_add_section_with_live_preview_and_publish_related_article(editor_page, live_server):
+def test_add_section_with_live_preview_and_publish_related_article(
+    editor_page, live_server, seed_article
+):
     page = editor_page
-    magnesium = Article.objects.get(slug="magnesium-glycinate-for-sleep")
+    magnesium = seed_article
     page.goto(f"{live_server.url}/admin/articles/article/{magnesium.pk}/change/")
 
     # Intro, conclusion and six sections: eight editors, each with a working preview.
@@ -96,9 +92,9 @@ async ([selector, name, type, makePng, text]) => {
 """
 
 
-def test_image_upload_in_the_editor_and_a_refused_file(editor_page, live_server):
+def test_image_upload_in_the_editor_and_a_refused_file(editor_page, live_server, seed_article):
     page = editor_page
-    magnesium = Article.objects.get(slug="magnesium-glycinate-for-sleep")
+    magnesium = seed_article
     page.goto(f"{live_server.url}/admin/articles/article/{magnesium.pk}/change/")
     intro = page.locator("#id_intro")
     original = intro.input_value()
