@@ -1,11 +1,25 @@
-"""The editors' admin: articles with their sections inline, and supplements."""
+"""The editors' admin: articles with their sections inline, revisions, previews, trash."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
+from django.contrib.admin.models import LogEntry
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
+from reversion import set_comment
+from reversion.admin import VersionAdmin
+from reversion.models import Revision, Version
 
-from .models import Article, Section, Supplement
+from . import previews
+from .forms import ArticleAdminForm
+from .models import Article, Section, SlugRedirect, Supplement
+from .revisions import article_versions, compare
 
 # The admin maps TextField (MarkdownxField's parent) to a plain textarea; put the editor back.
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
@@ -19,28 +33,61 @@ class SectionInline(admin.StackedInline):
     formfield_overrides = MARKDOWN_WIDGETS
 
 
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("live", "Live"),
+            ("scheduled", "Scheduled"),
+            ("expired", "Expired"),
+            ("draft", "Draft"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        match self.value():
+            case "live":
+                return queryset.published()
+            case "scheduled":
+                return published.filter(published_at__gt=now)
+            case "expired":
+                return published.filter(expires_at__lte=now)
+            case "draft":
+                return queryset.filter(status=Article.Status.DRAFT)
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
     inlines = [SectionInline]
     formfield_overrides = MARKDOWN_WIDGETS
-    list_display = ["title", "status", "supplement_names", "published_at", "updated_at"]
-    list_filter = ["status", "supplements"]
+    list_display = ["title", "state_label", "supplement_names", "published_at", "updated_at"]
+    list_filter = [StateFilter, "supplements"]
     search_fields = ["title", "subtitle", "summary"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["supplements", "related"]
     actions = ["publish", "unpublish"]
+    history_latest_first = True
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "slug", "summary", "intro"]}),
+        (None, {"fields": ["title", "subtitle", "slug", "summary", "intro", "opened_revision"]}),
         ("Conclusion", {"fields": ["conclusion"]}),
         ("Topics and related articles", {"fields": ["supplements", "related"]}),
-        ("Publishing", {"fields": ["status", "published_at", "author"]}),
+        ("Publishing", {"fields": ["status", "published_at", "expires_at", "author"]}),
+        (
+            "Old addresses",
+            {"fields": ["take_over_address"], "classes": ["collapse"]},
+        ),
     ]
 
     class Media:
         # Editors in new inline rows, and upload errors shown (see the script).
         js = ["js/markdownx-admin.js"]
-        css = {"all": ["css/admin-markdown.css"]}
+        css = {"all": ["css/admin-markdown.css", "css/admin-revisions.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "summary":
@@ -55,32 +102,222 @@ class ArticleAdmin(admin.ModelAdmin):
     def supplement_names(self, article):
         return ", ".join(supplement.name for supplement in article.supplements.all())
 
+    @admin.display(description="State", ordering="status")
+    def state_label(self, article):
+        return format_html(
+            '<span class="article-state article-state-{0}">{0}</span>', article.state
+        )
+
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
 
+    # Actions: each is saved as a revision, with the action as its comment.
+
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish(self, request, queryset):
-        count = 0
-        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+        articles = list(queryset.exclude(status=Article.Status.PUBLISHED))
+        for article in articles:
             article.status = Article.Status.PUBLISHED
             article.save()
-            count += 1
-        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+            self.log_change(request, article, "Published.")
+        set_comment("Published.")
+        self.message_user(request, f"Published {len(articles)} article(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = 0
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
+        articles = list(queryset.filter(status=Article.Status.PUBLISHED))
+        for article in articles:
             article.status = Article.Status.DRAFT
             article.save()
-            count += 1
-        self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
+            self.log_change(request, article, "Unpublished.")
+        set_comment("Unpublished.")
+        self.message_user(
+            request, f"Moved {len(articles)} article(s) back to draft.", messages.SUCCESS
+        )
+
+    # Extra pages: compare revisions, share or revoke previews, purge from the trash.
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/share-preview/",
+                view(self.share_preview_view),
+                name="articles_article_share_preview",
+            ),
+            path(
+                "<path:object_id>/revoke-previews/",
+                view(self.revoke_previews_view),
+                name="articles_article_revoke_previews",
+            ),
+            path(
+                "recover/<int:version_id>/purge/",
+                view(self.purge_view),
+                name="articles_article_purge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_or_404(self, request, object_id, permission):
+        article = get_object_or_404(Article, pk=object_id)
+        if not permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {"versions": article_versions(object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def compare_view(self, request, object_id):
+        article = self._article_or_404(request, object_id, self.has_view_or_change_permission)
+        versions = article_versions(article.pk)
+        older = get_object_or_404(versions, pk=request.GET.get("from", "0"))
+        newer = get_object_or_404(versions, pk=request.GET.get("to", "0"))
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Compare revisions of “{article}”",
+            "comparison": compare(older, newer),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def share_preview_view(self, request, object_id):
+        article = self._article_or_404(request, object_id, self.has_change_permission)
+        if request.method == "POST":
+            link = request.build_absolute_uri(previews.preview_url(article))
+            until = timezone.localtime(timezone.now() + previews.max_age())
+            self.log_change(request, article, "Shared a preview link.")
+            messages.success(
+                request,
+                format_html(
+                    "Preview link, valid until {}: <a href='{}'>{}</a> Anyone with it can read "
+                    "this article as it is now saved, without logging in.",
+                    until.strftime("%d %b %Y %H:%M"),
+                    link,
+                    link,
+                ),
+            )
+        return redirect("admin:articles_article_change", article.pk)
+
+    def revoke_previews_view(self, request, object_id):
+        article = self._article_or_404(request, object_id, self.has_change_permission)
+        if request.method == "POST":
+            article.revoke_preview_links()
+            self.log_change(request, article, "Revoked all preview links.")
+            messages.success(
+                request, "Every preview link to this article shared so far is revoked."
+            )
+        return redirect("admin:articles_article_change", article.pk)
+
+    def purge_view(self, request, version_id):
+        """Delete a deleted article's revisions for good: superusers only."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_deleted(Article), pk=version_id)
+        if request.method == "POST":
+            versions = Version.objects.get_for_object_reference(Article, version.object_id)
+            Revision.objects.filter(version__in=versions).delete()
+            messages.success(request, f"“{version.object_repr}” is deleted for good.")
+            return redirect("admin:articles_article_recoverlist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Delete “{version.object_repr}” for good?",
+            "version": version,
+        }
+        return TemplateResponse(request, "admin/articles/article/purge_confirm.html", context)
+
+    # Restores: a revision that no longer fits (its slug or anchor now taken) is a message.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        response = self._restore(
+            super().revision_view, request, object_id, version_id, extra_context
+        )
+        return response or redirect("admin:articles_article_change", object_id)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        response = self._restore(super().recover_view, request, version_id, extra_context)
+        if response is None:
+            return redirect("admin:articles_article_recoverlist")
+        if request.method == "POST" and response.status_code == 302:
+            version = Version.objects.get(pk=version_id)
+            article = Article.objects.filter(pk=version.object_id).first()
+            if article is not None:
+                self.log_change(request, article, "Recovered from the trash.")
+                messages.success(request, f"“{article}” is recovered with its sections.")
+        return response
+
+    def _restore(self, view, request, *args):
+        """Run reversion's restore; None, with a message, if the revision no longer fits."""
+        try:
+            return view(request, *args)
+        except IntegrityError:
+            messages.error(
+                request,
+                "That revision cannot be restored as it is: its slug or a section anchor is now "
+                "used by another article or section. Nothing was changed.",
+            )
+            return None
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        messages.info(request, "It is in the trash: “Recover deleted articles” brings it back.")
 
 
 @admin.register(Supplement)
-class SupplementAdmin(admin.ModelAdmin):
+class SupplementAdmin(VersionAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    """Old addresses, kept by the system on every slug change: read-only here."""
+
+    list_display = ["old_slug", "article", "created_at"]
+    search_fields = ["old_slug", "article__title"]
+    list_select_related = ["article"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LogEntry)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Who did what and when, across the admin: Django's own action log, read-only."""
+
+    list_display = [
+        "action_time",
+        "user",
+        "content_type",
+        "object_repr",
+        "action_flag",
+        "change_message",
+    ]
+    list_filter = ["action_flag", "content_type", "user"]
+    search_fields = ["object_repr", "change_message"]
+    date_hierarchy = "action_time"
+    list_select_related = ["user", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,7 +4,10 @@ Markdown fields are rendered once, in `save()`, into the `*_html` fields beside 
 views and templates only print the stored HTML.
 """
 
+import secrets
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -33,8 +36,19 @@ class Supplement(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What a visitor may see. The only definition of it: views and links all use it."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What a visitor may see. The only definition of it: views and links all use it.
+
+        Published, past its go-live time and not past its expiry: scheduling needs no job,
+        the clock decides at each request.
+        """
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+def new_preview_key():
+    return secrets.token_urlsafe(16)
 
 
 class Article(models.Model):
@@ -68,8 +82,20 @@ class Article(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set when the article is first published."
+        "go-live time",
+        null=True,
+        blank=True,
+        help_text="When a published article becomes visible. A future time schedules it; "
+        "left empty, it is set when the article is first published.",
     )
+    expires_at = models.DateTimeField(
+        "expiry time",
+        null=True,
+        blank=True,
+        help_text="Optional: the article is hidden from visitors from this time on.",
+    )
+    # Part of every share-preview link; a new key revokes all earlier links at once.
+    preview_key = models.CharField(max_length=32, default=new_preview_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     author = models.ForeignKey(
@@ -93,6 +119,26 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
+            raise ValidationError({"expires_at": "The expiry time must be after the go-live time."})
+
+    @property
+    def state(self):
+        """draft, scheduled, live or expired: what a visitor sees depends on it."""
+        now = timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            return "draft"
+        if self.published_at and self.published_at > now:
+            return "scheduled"
+        if self.expires_at and self.expires_at <= now:
+            return "expired"
+        return "live"
+
+    def revoke_preview_links(self):
+        self.preview_key = new_preview_key()
+        Article.objects.filter(pk=self.pk).update(preview_key=self.preview_key)
 
     @property
     def author_name(self):
@@ -131,3 +177,21 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+
+class SlugRedirect(models.Model):
+    """An address an article had before its slug changed; answered with a 301.
+
+    It points at the article, not at the next slug, so any number of renames is one hop
+    and no loop can form. Recorded by articles.signals on every slug change.
+    """
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"

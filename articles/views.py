@@ -3,14 +3,26 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 
-from .models import Article, Supplement
+from . import previews
+from .models import Article, SlugRedirect, Supplement
 
 
 def _listed(queryset):
     """Articles as lists show them: with their supplements, in one extra query."""
     return queryset.published().prefetch_related("supplements")
+
+
+def _for_article_page(queryset):
+    """Everything the article page prints, in a fixed number of queries."""
+    return queryset.select_related("author").prefetch_related(
+        "sections",
+        "supplements",
+        Prefetch("related", queryset=Article.objects.published(), to_attr="related_published"),
+    )
 
 
 def home(request):
@@ -21,17 +33,40 @@ def home(request):
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(
-        Article.objects.published()
-        .select_related("author")
-        .prefetch_related(
-            "sections",
-            "supplements",
-            Prefetch("related", queryset=Article.objects.published(), to_attr="related_published"),
-        ),
-        slug=slug,
+    article = _for_article_page(Article.objects.published()).filter(slug=slug).first()
+    if article is not None:
+        return render(request, "articles/article_detail.html", {"article": article})
+
+    may_preview = request.user.is_staff and request.user.has_perm("articles.view_article")
+    if may_preview:
+        unpublished = _for_article_page(Article.objects.all()).filter(slug=slug).first()
+        if unpublished is not None:
+            return _preview(request, unpublished)
+
+    # An old address: one permanent redirect to wherever the article is now.
+    visible = Article.objects.all() if may_preview else Article.objects.published()
+    old = SlugRedirect.objects.filter(old_slug=slug, article__in=visible).select_related("article")
+    if (found := old.first()) is not None:
+        return redirect(found.article, permanent=True)
+    raise Http404("No published article at this address.")
+
+
+def article_preview(request, token):
+    """A shared preview link: the article as saved, for someone without an account."""
+    article = previews.article_for_token(token, _for_article_page(Article.objects.all()))
+    if article is None:
+        raise Http404("This preview link is not valid: it may have expired or been revoked.")
+    return _preview(request, article)
+
+
+def _preview(request, article):
+    response = render(
+        request, "articles/article_detail.html", {"article": article, "preview": True}
     )
-    return render(request, "articles/article_detail.html", {"article": article})
+    # Never kept by a cache or listed by a search engine.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
+    return response
 
 
 def supplement_detail(request, slug):

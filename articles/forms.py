@@ -1,0 +1,84 @@
+"""The article form editors use in the admin: edit conflicts and old addresses."""
+
+from django import forms
+from django.utils import formats, timezone
+from reversion.models import Version
+
+from .models import Article, SlugRedirect
+from .revisions import compare, latest_version
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The article's newest revision when this form was opened: if another is newer at save
+    # time, someone else saved in between and this save would overwrite their work.
+    opened_revision = forms.CharField(required=False, widget=forms.HiddenInput)
+    take_over_address = forms.BooleanField(
+        required=False,
+        label="Take over this old address",
+        help_text="Only if the slug is an old address of another article: that article's "
+        "old link then leads here instead.",
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "subtitle", "slug", "summary", "intro", "conclusion", "supplements",
+            "related", "status", "published_at", "expires_at", "author",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if not self.is_bound and self.instance.pk is not None:
+            latest = latest_version(self.instance.pk)
+            self.initial["opened_revision"] = str(latest.pk) if latest else ""
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        redirect = (
+            SlugRedirect.objects.filter(old_slug=slug)
+            .exclude(article_id=self.instance.pk)
+            .select_related("article")
+            .first()
+        )
+        if redirect is None:
+            return slug
+        live = Article.objects.published().filter(pk=redirect.article_id).exists()
+        if live and not self.data.get(self.add_prefix("take_over_address")):
+            raise forms.ValidationError(
+                f"/articles/{slug}/ is an old address of “{redirect.article}” and still leads "
+                "there. Choose another slug, or tick “Take over this old address”."
+            )
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            self._refuse_stale_save()
+        return cleaned
+
+    def _refuse_stale_save(self):
+        # Lock the article's row until this save commits (the admin wraps it in a
+        # transaction), so two saves cannot both pass this check on PostgreSQL.
+        Article.objects.select_for_update().filter(pk=self.instance.pk).first()
+        latest = latest_version(self.instance.pk)
+        opened = self.cleaned_data.get("opened_revision") or ""
+        if latest is None or str(latest.pk) == opened:
+            return
+        # What they changed: from the revision this form was opened on to theirs. (An article
+        # with no revision yet, like the seed before its first save, has nothing to compare.)
+        opened_version = Version.objects.filter(pk=opened).first() if opened.isdigit() else None
+        self.conflict = compare(opened_version, latest) if opened_version else None
+        who = latest.revision.user or "someone"
+        when = formats.date_format(
+            timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT"
+        )
+        # Let the next save through once the editor has merged: it is based on `latest`.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("opened_revision")] = str(latest.pk)
+        raise forms.ValidationError(
+            f"{who} saved this article on {when}, after you opened it. Nothing you typed "
+            "has been saved or lost: it is all still in this form. Compare it with their "
+            "changes (below), merge, and save again.",
+            code="edit_conflict",
+        )

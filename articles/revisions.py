@@ -1,0 +1,149 @@
+"""Article revisions (django-reversion): what one holds, and a readable diff of two.
+
+A revision saves an article with its sections and relations together (ArticleAdmin
+follows the sections inline). `compare()` turns two of them into the changes an editor
+reads: per article field, then per section (added, removed, changed), word by word.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import formats, timezone
+from reversion.models import Version
+
+from .models import Article, Section, Supplement
+
+ARTICLE_FIELDS = [
+    ("title", "Title"),
+    ("subtitle", "Subtitle"),
+    ("slug", "Slug"),
+    ("summary", "Summary"),
+    ("intro", "Intro"),
+    ("conclusion", "Conclusion"),
+    ("status", "Status"),
+    ("published_at", "Go-live time"),
+    ("expires_at", "Expiry time"),
+    ("supplements", "Supplements"),
+    ("related", "Related articles"),
+]
+SECTION_FIELDS = [
+    ("heading", "Heading"),
+    ("anchor", "Anchor"),
+    ("position", "Position"),
+    ("body", "Body"),
+]
+
+# Many-to-many fields hold primary keys; show names instead.
+NAMED_RELATIONS = {"supplements": (Supplement, "name"), "related": (Article, "title")}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    parts: list  # [(op, text)], op in "equal", "delete", "insert"
+
+
+@dataclass
+class SectionChange:
+    kind: str  # "added", "removed" or "changed"
+    heading: str
+    fields: list = field(default_factory=list)
+
+
+@dataclass
+class Comparison:
+    older: Version
+    newer: Version
+    fields: list
+    sections: list
+
+    @property
+    def has_changes(self):
+        return bool(self.fields or self.sections)
+
+
+def article_versions(article_pk):
+    """The article's versions, newest first, with their revisions."""
+    return (
+        Version.objects.get_for_object_reference(Article, article_pk)
+        .select_related("revision", "revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def latest_version(article_pk):
+    return article_versions(article_pk).first()
+
+
+def _display(name, value):
+    if value is None:
+        return ""
+    if name in NAMED_RELATIONS:
+        model, attribute = NAMED_RELATIONS[name]
+        names = model.objects.filter(pk__in=value).values_list(attribute, flat=True)
+        return ", ".join(sorted(names))
+    if hasattr(value, "tzinfo"):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return str(value)
+
+
+def word_diff(old, new):
+    """Word-by-word differences, whitespace kept, as [(op, text)]."""
+    a, b = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(("equal", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(("insert", "".join(b[j1:j2])))
+    return parts
+
+
+def _field_changes(fields, old, new):
+    changes = []
+    for name, label in fields:
+        before, after = _display(name, old.get(name)), _display(name, new.get(name))
+        if before != after:
+            changes.append(FieldChange(label, word_diff(before, after)))
+    return changes
+
+
+def _sections(version):
+    """{section pk: fields} for the sections saved in the same revision as `version`."""
+    section_type = ContentType.objects.get_for_model(Section)
+    article_pk = int(version.object_id)
+    sections = {}
+    for section_version in version.revision.version_set.filter(content_type=section_type):
+        fields = section_version.field_dict
+        if fields.get("article_id") == article_pk:
+            sections[section_version.object_id] = fields
+    return sections
+
+
+def compare(older, newer):
+    """What changed from version `older` to version `newer` of one article."""
+    old_sections, new_sections = _sections(older), _sections(newer)
+    section_changes = []
+    for pk in sorted(old_sections.keys() | new_sections.keys(), key=int):
+        old, new = old_sections.get(pk), new_sections.get(pk)
+        if old is None:
+            section_changes.append(
+                SectionChange("added", new["heading"], _field_changes(SECTION_FIELDS, {}, new))
+            )
+        elif new is None:
+            section_changes.append(
+                SectionChange("removed", old["heading"], _field_changes(SECTION_FIELDS, old, {}))
+            )
+        elif changes := _field_changes(SECTION_FIELDS, old, new):
+            section_changes.append(SectionChange("changed", new["heading"], changes))
+    return Comparison(
+        older=older,
+        newer=newer,
+        fields=_field_changes(ARTICLE_FIELDS, older.field_dict, newer.field_dict),
+        sections=section_changes,
+    )
