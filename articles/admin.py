@@ -1,10 +1,11 @@
 """The editors' admin: articles with their sections inline, revisions, previews, trash."""
 
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -73,6 +74,8 @@ class ArticleAdmin(VersionAdmin):
     autocomplete_fields = ["supplements", "related"]
     actions = ["publish", "unpublish"]
     history_latest_first = True
+    # VersionAdmin names its own; ours adds "compare" to it.
+    object_history_template = "reversion/articles/article/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "summary", "intro", "opened_revision"]}),
         ("Conclusion", {"fields": ["conclusion"]}),
@@ -171,6 +174,26 @@ class ArticleAdmin(VersionAdmin):
             raise PermissionDenied
         return article
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self._ensure_first_revision(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _ensure_first_revision(self, request, object_id):
+        """Record an article made outside the admin (the seed, an import) as it is now.
+
+        Edit conflicts and comparisons start from the revision a form was opened on, so
+        every article an editor opens needs one.
+        """
+        article = Article.objects.filter(pk=object_id).first()
+        if article is None or not self.has_change_permission(request, article):
+            return
+        if article_versions(article.pk).exists():
+            return
+        with reversion.create_revision():
+            reversion.set_comment("First revision: the article as it was before editing here.")
+            reversion.add_to_revision(article)
+
     def history_view(self, request, object_id, extra_context=None):
         context = {"versions": article_versions(object_id), **(extra_context or {})}
         return super().history_view(request, object_id, context)
@@ -178,8 +201,10 @@ class ArticleAdmin(VersionAdmin):
     def compare_view(self, request, object_id):
         article = self._article_or_404(request, object_id, self.has_view_or_change_permission)
         versions = article_versions(article.pk)
-        older = get_object_or_404(versions, pk=request.GET.get("from", "0"))
-        newer = get_object_or_404(versions, pk=request.GET.get("to", "0"))
+        chosen = [request.GET.get("from", ""), request.GET.get("to", "")]
+        if not all(pk.isdigit() for pk in chosen):
+            raise Http404("Choose two revisions to compare.")
+        older, newer = (get_object_or_404(versions, pk=pk) for pk in chosen)
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older
         context = {
@@ -240,15 +265,16 @@ class ArticleAdmin(VersionAdmin):
     # Restores: a revision that no longer fits (its slug or anchor now taken) is a message.
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        response = self._restore(
-            super().revision_view, request, object_id, version_id, extra_context
-        )
-        return response or redirect("admin:articles_article_change", object_id)
+        if problem := self._restore_problem(version_id):
+            messages.error(request, problem)
+            return redirect("admin:articles_article_history", object_id)
+        return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        response = self._restore(super().recover_view, request, version_id, extra_context)
-        if response is None:
+        if problem := self._restore_problem(version_id):
+            messages.error(request, problem)
             return redirect("admin:articles_article_recoverlist")
+        response = super().recover_view(request, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302:
             version = Version.objects.get(pk=version_id)
             article = Article.objects.filter(pk=version.object_id).first()
@@ -257,17 +283,23 @@ class ArticleAdmin(VersionAdmin):
                 messages.success(request, f"“{article}” is recovered with its sections.")
         return response
 
-    def _restore(self, view, request, *args):
-        """Run reversion's restore; None, with a message, if the revision no longer fits."""
-        try:
-            return view(request, *args)
-        except IntegrityError:
-            messages.error(
-                request,
-                "That revision cannot be restored as it is: its slug or a section anchor is now "
-                "used by another article or section. Nothing was changed.",
-            )
+    def _restore_problem(self, version_id):
+        """Why a revision cannot be restored as it is, in words; None if it can.
+
+        reversion would report a slug taken since as a database error ("missing
+        dependency"); say what it is instead. Sections cannot clash: a restore replaces them.
+        """
+        version = Version.objects.get_for_model(Article).filter(pk=version_id).first()
+        if version is None:
+            return None  # reversion answers 404
+        slug = version.field_dict.get("slug")
+        holder = Article.objects.filter(slug=slug).exclude(pk=version.object_id).first()
+        if holder is None:
             return None
+        return (
+            f"That revision cannot be restored as it is: its slug “{slug}” is now used by "
+            f"“{holder}”. Change one of the two slugs first. Nothing was changed."
+        )
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -90,8 +90,9 @@ def _display(name, value):
 
 
 def word_diff(old, new):
-    """Word-by-word differences, whitespace kept, as [(op, text)]."""
-    a, b = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    """Word-by-word differences as [(op, text)]; each word keeps its following whitespace,
+    so a changed phrase reads as one change, not as words split around matching spaces."""
+    a, b = re.findall(r"\S+\s*|\s+", old), re.findall(r"\S+\s*|\s+", new)
     parts = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":

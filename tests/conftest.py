@@ -110,3 +110,15 @@ def seed_article(db):
     seed = importlib.import_module("articles.migrations.0002_seed_magnesium_article")
     seed.load_seed_article(django_apps, schema_editor=None)
     return Article.objects.get(slug=seed.ARTICLE["slug"])
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A staff user in the Editors group, as the migration made it."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "edith", password="an-editors-long-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user

@@ -1,0 +1,80 @@
+"""Two editors on one article: the later save is refused and nobody's words are lost."""
+
+import pytest
+from django.urls import reverse
+
+from tests.admin_forms import form_data, open_form
+
+
+@pytest.fixture
+def second_admin(client, django_user_model):
+    other = django_user_model.objects.create_superuser("bea", "", "a-long-test-password-2")
+    client.force_login(other)
+    return client
+
+
+def test_second_save_is_refused_and_first_text_survives(admin_client, second_admin, seed_article):
+    url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    first = open_form(admin_client, url)
+    second = open_form(second_admin, url)
+
+    first["sections-0-body"] = "Alice's new first section."
+    assert admin_client.post(url, first).status_code == 302
+
+    second["sections-0-body"] = "Bea's competing first section."
+    second["title"] = "Bea's title"
+    response = second_admin.post(url, second)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "admin saved this article on" in html
+    assert "Nothing you typed has been saved or lost" in html
+    # Bea's typing is still in the form ...
+    assert "Bea&#x27;s competing first section." in html and "Bea&#x27;s title" in html
+    # ... and she sees what Alice changed.
+    assert "What admin changed since you opened this form" in html
+    assert "<ins>Alice&#x27;s" in html
+    section = seed_article.sections.get(pk=form_data(html)["sections-0-id"])
+    assert section.body == "Alice's new first section."
+    seed_article.refresh_from_db()
+    assert seed_article.title == "Magnesium Glycinate for Sleep"
+
+
+def test_after_merging_the_second_editor_can_save(admin_client, second_admin, seed_article):
+    url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    first, second = open_form(admin_client, url), open_form(second_admin, url)
+    first["subtitle"] = "Alice's subtitle"
+    admin_client.post(url, first)
+
+    second["title"] = "Bea's title"
+    refused = second_admin.post(url, second)
+    merged = form_data(refused.content.decode())
+    merged["subtitle"] = "Alice's subtitle"
+    assert second_admin.post(url, merged).status_code == 302
+
+    seed_article.refresh_from_db()
+    assert (seed_article.title, seed_article.subtitle) == ("Bea's title", "Alice's subtitle")
+
+
+def test_an_editors_own_consecutive_saves_do_not_conflict(admin_client, seed_article):
+    url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    for title in ["One", "Two", "Three"]:
+        data = open_form(admin_client, url)
+        data["title"] = title
+        assert admin_client.post(url, data).status_code == 302
+    seed_article.refresh_from_db()
+    assert seed_article.title == "Three"
+
+
+def test_a_publish_action_in_between_is_a_conflict_too(admin_client, second_admin, make_article):
+    draft = make_article(published=False, sections=1)
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    stale = open_form(second_admin, url)
+    admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    stale["status"] = "draft"
+    assert second_admin.post(url, stale).status_code == 200
+    draft.refresh_from_db()
+    assert draft.status == "published"
