@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import normalize_newlines, slugify
 from markdownx.models import MarkdownxField
 
 from .markdown import render_markdown
@@ -111,6 +111,10 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Browsers send textarea text with CRLF line ends; store one form of each text so
+        # revisions compare what changed, not how it was sent.
+        self.intro = normalize_newlines(self.intro)
+        self.conclusion = normalize_newlines(self.conclusion)
         self.intro_html = render_markdown(self.intro)
         self.conclusion_html = render_markdown(self.conclusion)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -172,6 +176,7 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         if not self.anchor:
             self.anchor = slugify(self.heading)[:100]
+        self.body = normalize_newlines(self.body)
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 

@@ -169,3 +169,12 @@ def test_section_anchor_defaults_from_heading(make_article):
     article = make_article()
     section = Section.objects.create(article=article, heading="Dose & Timing", body="x")
     assert section.anchor == "dose-timing"
+
+
+def test_browser_line_endings_are_stored_as_newlines(make_article):
+    article = make_article(intro="## Heading\r\n\r\nText.", sections=0)
+    section = Section.objects.create(article=article, heading="H", body="a\r\nb")
+    article.refresh_from_db()
+    section.refresh_from_db()
+    assert article.intro == "## Heading\n\nText."
+    assert section.body == "a\nb"
