@@ -1,10 +1,14 @@
-"""The admin Markdown editor's endpoints, for staff only.
+"""The admin Markdown editor's endpoints, for staff who may write articles.
 
 markdownx's widget posts to these paths for its live preview and its image uploads.
-Upstream's views answer any visitor; these require a staff login.
+Upstream's views answer any visitor; these need a staff login with permission to add or
+change articles (the Editors group has both).
 """
 
+from functools import wraps
+
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 
@@ -12,14 +16,26 @@ from .markdown import render_markdown
 from .uploads import ImageUploadForm
 
 
+def editor_required(view):
+    @staff_member_required
+    @wraps(view)
+    def check(request, *args, **kwargs):
+        user = request.user
+        if not (user.has_perm("articles.add_article") or user.has_perm("articles.change_article")):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return check
+
+
 @require_POST
-@staff_member_required
+@editor_required
 def markdownify(request):
     return HttpResponse(render_markdown(request.POST.get("content", "")))
 
 
 @require_POST
-@staff_member_required
+@editor_required
 def upload_image(request):
     form = ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():

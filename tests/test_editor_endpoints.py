@@ -32,6 +32,13 @@ def test_logged_in_non_staff_are_refused(client, django_user_model, url):
     assert "/admin/login/" in response["Location"]
 
 
+@pytest.mark.parametrize("url", [PREVIEW, UPLOAD])
+def test_staff_without_article_permissions_are_refused(client, django_user_model, url):
+    staff = django_user_model.objects.create_user("bare", password="x-long-password", is_staff=True)
+    client.force_login(staff)
+    assert client.post(url, {"content": "x"}).status_code == 403
+
+
 def test_preview_is_the_sanitised_renderer(admin_client):
     response = admin_client.post(
         PREVIEW, {"content": "**hi** <script>alert(1)</script><img src=x onerror=alert(1)>"}
