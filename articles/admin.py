@@ -1,5 +1,7 @@
 """The editors' admin: articles with their sections inline, revisions, previews, trash."""
 
+from datetime import timedelta
+
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
@@ -17,9 +19,18 @@ from reversion import set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
-from . import previews
-from .forms import ArticleAdminForm
-from .models import Article, Section, SlugRedirect, Supplement
+from . import citations, previews
+from .checks import run_checks
+from .forms import ArticleAdminForm, SectionForm
+from .models import (
+    Article,
+    ArticleUpdate,
+    Reference,
+    Section,
+    SiteSettings,
+    SlugRedirect,
+    Supplement,
+)
 from .revisions import article_versions, compare
 
 # The admin maps TextField (MarkdownxField's parent) to a plain textarea; put the editor back.
@@ -28,10 +39,43 @@ MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
 class SectionInline(admin.StackedInline):
     model = Section
+    form = SectionForm
     extra = 0
     fields = ["position", "heading", "anchor", "body"]
     prepopulated_fields = {"anchor": ["heading"]}
     formfield_overrides = MARKDOWN_WIDGETS
+
+
+class UpdateNoteInline(admin.TabularInline):
+    model = ArticleUpdate
+    extra = 0
+    fields = ["date", "note"]
+    verbose_name_plural = "Update notes (public: shown on the article with their dates)"
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Review overdue"),
+            ("due30", "Due in the next 30 days"),
+            ("never", "Never reviewed"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        match self.value():
+            case "overdue":
+                return queryset.filter(next_review_due__lt=today)
+            case "due30":
+                return queryset.filter(
+                    next_review_due__gte=today, next_review_due__lte=today + timedelta(days=30)
+                ).order_by("next_review_due")
+            case "never":
+                return queryset.filter(last_reviewed__isnull=True)
+        return queryset
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -64,10 +108,12 @@ class StateFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
-    inlines = [SectionInline]
+    inlines = [SectionInline, UpdateNoteInline]
     formfield_overrides = MARKDOWN_WIDGETS
-    list_display = ["title", "state_label", "supplement_names", "published_at", "updated_at"]
-    list_filter = [StateFilter, "supplements"]
+    list_display = [
+        "title", "state_label", "supplement_names", "next_review_due", "published_at", "updated_at",
+    ]  # fmt: skip
+    list_filter = [StateFilter, ReviewFilter, "supplements"]
     search_fields = ["title", "subtitle", "summary"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -81,6 +127,15 @@ class ArticleAdmin(VersionAdmin):
         ("Conclusion", {"fields": ["conclusion"]}),
         ("Topics and related articles", {"fields": ["supplements", "related"]}),
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "author"]}),
+        (
+            "Medical review",
+            {
+                "fields": [
+                    ("reviewer_name", "reviewer_credentials"),
+                    ("last_reviewed", "next_review_due"),
+                ]
+            },
+        ),
         (
             "Old addresses",
             {"fields": ["take_over_address"], "classes": ["collapse"]},
@@ -114,7 +169,14 @@ class ArticleAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:
             obj.author = request.user
-        super().save_model(request, obj, form, change)
+        with citations.deferred_rendering():
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # Render once, after every section is saved, so citations number across all of them.
+        with citations.deferred_rendering():
+            super().save_related(request, form, formsets, change)
+        form.instance.rerender()
 
     # Actions: each is saved as a revision, with the action as its comment.
 
@@ -177,6 +239,9 @@ class ArticleAdmin(VersionAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             self._ensure_first_revision(request, object_id)
+        article = Article.objects.filter(pk=object_id).first()
+        if article is not None:
+            extra_context = {"content_checks": run_checks(article), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _ensure_first_revision(self, request, object_id):
@@ -311,6 +376,34 @@ class SupplementAdmin(VersionAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Reference)
+class ReferenceAdmin(VersionAdmin):
+    list_display = ["key", "authors", "year", "title", "publisher"]
+    search_fields = ["key", "authors", "title", "doi", "pmid"]
+    list_filter = ["year"]
+    fieldsets = [
+        (None, {"fields": ["key", "authors", "title", "publisher", "year"]}),
+        ("Identifiers", {"fields": ["doi", "pmid", "url"]}),
+    ]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(VersionAdmin):
+    """One row: the changelist goes straight to it."""
+
+    formfield_overrides = MARKDOWN_WIDGETS
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        SiteSettings.load().save()  # made by a migration; recreated if ever missing
+        return redirect("admin:articles_sitesettings_change", 1)
 
 
 @admin.register(SlugRedirect)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 
-from .markdown import render_markdown
+from .citations import preview_html
 from .uploads import ImageUploadForm
 
 
@@ -31,7 +31,7 @@ def editor_required(view):
 @require_POST
 @editor_required
 def markdownify(request):
-    return HttpResponse(render_markdown(request.POST.get("content", "")))
+    return HttpResponse(preview_html(request.POST.get("content", "")))
 
 
 @require_POST

@@ -4,8 +4,30 @@ from django import forms
 from django.utils import formats, timezone
 from reversion.models import Version
 
-from .models import Article, SlugRedirect
+from . import citations
+from .models import Article, Section, SlugRedirect
 from .revisions import compare, latest_version
+
+
+def validate_citations(text):
+    """Every [@key] must name a known reference: an unknown one is an error, never output."""
+    unknown = citations.unknown_keys(citations.cited_keys(text))
+    if unknown:
+        markers = ", ".join(f"[@{key}]" for key in unknown)
+        raise forms.ValidationError(
+            f"Unknown reference {markers}: add it under Articles › References first, "
+            "or correct the key."
+        )
+    return text
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["position", "heading", "anchor", "body"]
+
+    def clean_body(self):
+        return validate_citations(self.cleaned_data["body"])
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -23,7 +45,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "subtitle", "slug", "summary", "intro", "conclusion", "supplements",
-            "related", "status", "published_at", "expires_at", "author",
+            "related", "status", "published_at", "expires_at", "author", "reviewer_name",
+            "reviewer_credentials", "last_reviewed", "next_review_due",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -32,6 +55,12 @@ class ArticleAdminForm(forms.ModelForm):
         if not self.is_bound and self.instance.pk is not None:
             latest = latest_version(self.instance.pk)
             self.initial["opened_revision"] = str(latest.pk) if latest else ""
+
+    def clean_intro(self):
+        return validate_citations(self.cleaned_data["intro"])
+
+    def clean_conclusion(self):
+        return validate_citations(self.cleaned_data["conclusion"])
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -53,6 +82,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        reviewed, due = cleaned.get("last_reviewed"), cleaned.get("next_review_due")
+        if reviewed and due and due <= reviewed:
+            self.add_error("next_review_due", "The next review must be after the last one.")
         if self.instance.pk is not None:
             self._refuse_stale_save()
         return cleaned

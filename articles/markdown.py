@@ -5,9 +5,14 @@ and store the result; markdownx's live preview calls it too (MARKDOWNX_MARKDOWNI
 so the preview is byte for byte what readers get. No view or template renders Markdown.
 """
 
+import html
+
 import markdown
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+
+from .citations import link_citations
 
 EXTENSIONS = ["tables", "footnotes", "fenced_code", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {
@@ -63,13 +68,25 @@ def sanitise_html(html):
     )
 
 
-def render_markdown(text):
-    """Render editor Markdown to sanitised HTML, safe to print in a template."""
-    html = markdown.markdown(
+def render_markdown(text, citations=None):
+    """Render editor Markdown to sanitised HTML, safe to print in a template.
+
+    `citations` maps reference keys to their numbers in the article: [@key] markers become
+    numbered links (articles.citations). Without it markers stay as typed.
+    """
+    rendered = markdown.markdown(
         text or "",
         extensions=EXTENSIONS,
         extension_configs=EXTENSION_CONFIGS,
         output_format="html",
     )
+    clean = sanitise_html(rendered)
+    if citations:
+        return link_citations(clean, citations)
     # Safe to mark: nh3 has just reduced it to the allow-list above.
-    return mark_safe(sanitise_html(html))  # noqa: S308
+    return mark_safe(clean)  # noqa: S308
+
+
+def to_plain_text(rendered_html):
+    """The words of rendered HTML, for search and word counts."""
+    return " ".join(html.unescape(strip_tags(rendered_html)).split())

@@ -1,20 +1,25 @@
-"""The editorial domain: supplements, the articles about them, and their sections.
+"""The editorial domain: supplements, the articles about them, their sections and sources.
 
-Markdown fields are rendered once, in `save()`, into the `*_html` fields beside them;
-views and templates only print the stored HTML.
+Markdown is rendered when an article or section is saved (`Article.rerender`) into the
+`*_html` fields beside it, with citations numbered across the whole article; views and
+templates only print the stored HTML.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines, slugify
 from markdownx.models import MarkdownxField
 
-from .markdown import render_markdown
+from . import citations, search_index
+from .markdown import render_markdown, to_plain_text
 
 
 class Supplement(models.Model):
@@ -44,6 +49,26 @@ class ArticleQuerySet(models.QuerySet):
         now = timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+    def related_to(self, article, limit=6):
+        """Articles to suggest beside `article`: the editors' choices first, then others about
+        the same supplements, newest first; visible ones only, each once. One query."""
+        chosen = Article.related.through.objects.filter(from_article=article.pk)
+        same_supplements = Article.supplements.through.objects.filter(
+            supplement__in=Article.supplements.through.objects.filter(article=article.pk).values(
+                "supplement"
+            )
+        )
+        return (
+            self.published()
+            .exclude(pk=article.pk)
+            .filter(
+                models.Q(pk__in=chosen.values("to_article"))
+                | models.Q(pk__in=same_supplements.values("article"))
+            )
+            .annotate(chosen=models.Exists(chosen.filter(to_article=models.OuterRef("pk"))))
+            .order_by("-chosen", "-published_at", "-pk")[:limit]
         )
 
 
@@ -96,6 +121,18 @@ class Article(models.Model):
     )
     # Part of every share-preview link; a new key revokes all earlier links at once.
     preview_key = models.CharField(max_length=32, default=new_preview_key, editable=False)
+    reviewer_name = models.CharField(
+        "medical reviewer", max_length=200, blank=True, help_text="e.g. Dr Jane Smith"
+    )
+    reviewer_credentials = models.CharField(
+        max_length=200, blank=True, help_text="e.g. MD, board-certified in sleep medicine"
+    )
+    last_reviewed = models.DateField(null=True, blank=True, help_text="When it was last reviewed.")
+    next_review_due = models.DateField(
+        null=True, blank=True, help_text="Left empty: 12 months after the last review."
+    )
+    # Plain text of the whole article, kept for search (SQLite FTS5, PostgreSQL tsvector).
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     author = models.ForeignKey(
@@ -115,14 +152,21 @@ class Article(models.Model):
         # revisions compare what changed, not how it was sent.
         self.intro = normalize_newlines(self.intro)
         self.conclusion = normalize_newlines(self.conclusion)
-        self.intro_html = render_markdown(self.intro)
-        self.conclusion_html = render_markdown(self.conclusion)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = self.last_reviewed + timedelta(days=365)
         super().save(*args, **kwargs)
+        self.rerender()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        pk = self.pk
+        result = super().delete(*args, **kwargs)
+        search_index.remove(pk)
+        return result
 
     def clean(self):
         if self.expires_at and self.published_at and self.expires_at <= self.published_at:
@@ -139,6 +183,48 @@ class Article(models.Model):
         if self.expires_at and self.expires_at <= now:
             return "expired"
         return "live"
+
+    def rerender(self):
+        """Render all of the article's Markdown, numbering citations in order of first use.
+
+        Stores the HTML of the intro, conclusion and every section, the article's citations
+        and its search text. Runs after every save of the article or of one of its sections;
+        the admin defers it until all inline sections are saved (citations.deferred_rendering).
+        """
+        if citations.rendering_deferred() or self.pk is None:
+            return
+        sections = list(self.sections.all())
+        texts = [self.intro, *(section.body for section in sections), self.conclusion]
+        keys = citations.cited_keys(*texts)
+        known = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
+        numbers = {key: n for n, key in enumerate([k for k in keys if k in known], start=1)}
+
+        self.intro_html = render_markdown(self.intro, numbers)
+        self.conclusion_html = render_markdown(self.conclusion, numbers)
+        plain = [to_plain_text(self.intro_html)]
+        for section in sections:
+            html = render_markdown(section.body, numbers)
+            if html != section.body_html:
+                Section.objects.filter(pk=section.pk).update(body_html=html)
+                section.body_html = html
+            plain += [section.heading, to_plain_text(html)]
+        plain.append(to_plain_text(self.conclusion_html))
+        self.search_text = "\n".join(text for text in plain if text)
+        Article.objects.filter(pk=self.pk).update(
+            intro_html=self.intro_html,
+            conclusion_html=self.conclusion_html,
+            search_text=self.search_text,
+        )
+        self.citations.all().delete()
+        Citation.objects.bulk_create(
+            Citation(article=self, reference=known[key], number=number)
+            for key, number in numbers.items()
+        )
+        search_index.update(self)
+
+    @property
+    def review_overdue(self):
+        return bool(self.next_review_due and self.next_review_due < timezone.localdate())
 
     def revoke_preview_links(self):
         self.preview_key = new_preview_key()
@@ -177,11 +263,16 @@ class Section(models.Model):
         if not self.anchor:
             self.anchor = slugify(self.heading)[:100]
         self.body = normalize_newlines(self.body)
-        self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+        self.article.rerender()
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.article.rerender()
+        return result
 
 
 class SlugRedirect(models.Model):
@@ -200,3 +291,124 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class Reference(models.Model):
+    """A source an article cites: editors write [@key] in any Markdown field."""
+
+    key = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="Cite it in Markdown as [@key]: e.g. abbasi2012 is cited as [@abbasi2012].",
+    )
+    authors = models.CharField(max_length=500, help_text="e.g. Abbasi B, Kimiagar M, Sadeghniiat K")
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(
+        "journal or publisher", max_length=300, blank=True, help_text="e.g. J Res Med Sci"
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1234/abc.")],
+        help_text="e.g. 10.1000/xyz123",
+    )
+    pmid = models.CharField(
+        "PubMed ID",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,10}$", "A PubMed ID is a number.")],
+    )
+    url = models.URLField("URL", blank=True, max_length=500)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        year = f" ({self.year})" if self.year else ""
+        return f"{self.authors}{year}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.key = self.key.lower()
+        super().save(*args, **kwargs)
+        # Articles that cite it show its new details (or now resolve a marker to it).
+        for article in Article.objects.filter(citations__reference=self).distinct():
+            article.rerender()
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+class Citation(models.Model):
+    """A reference as an article cites it, numbered in order of first citation."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    # PROTECT: a reference still cited cannot be deleted out from under an article.
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="unique_citation_number"),
+            models.UniqueConstraint(fields=["article", "reference"], name="unique_citation"),
+        ]
+
+    def __str__(self):
+        return f"[{self.number}] {self.reference.key}"
+
+
+class ArticleUpdate(models.Model):
+    """A public note, with its date, when an article changes in substance."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(default=timezone.localdate)
+    note = models.CharField(
+        max_length=300, help_text="e.g. Added the 2024 trial on sleep onset; updated the dose."
+    )
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = "update note"
+
+    def __str__(self):
+        return f"{self.date}: {self.note}"
+
+
+class SiteSettings(models.Model):
+    """Site-wide text editors keep: one row, edited in the admin."""
+
+    disclaimer = MarkdownxField(
+        help_text="Shown on every article: the site's 'not medical advice' notice. Markdown."
+    )
+    disclaimer_html = models.TextField(blank=True, editable=False)
+
+    CACHE_KEY = "articles:site-settings"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        self.disclaimer = normalize_newlines(self.disclaimer)
+        self.disclaimer_html = render_markdown(self.disclaimer)
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def load(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def current(cls):
+        """The settings every article page prints, from the cache: one query per change."""
+        return cache.get_or_set(cls.CACHE_KEY, cls.load, timeout=None)

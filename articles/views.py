@@ -2,13 +2,16 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from . import previews
-from .models import Article, SlugRedirect, Supplement
+from . import previews, seo
+from .models import Article, Citation, SiteSettings, SlugRedirect, Supplement
+from .search import MAX_QUERY_LENGTH
+from .search import search as search_articles
 
 
 def _listed(queryset):
@@ -17,12 +20,24 @@ def _listed(queryset):
 
 
 def _for_article_page(queryset):
-    """Everything the article page prints, in a fixed number of queries."""
+    """The article and what the page prints of it: one query each, whatever their number."""
     return queryset.select_related("author").prefetch_related(
         "sections",
         "supplements",
-        Prefetch("related", queryset=Article.objects.published(), to_attr="related_published"),
+        "updates",
+        Prefetch("citations", queryset=Citation.objects.select_related("reference")),
     )
+
+
+def _render_article(request, article, **context):
+    context |= {
+        "article": article,
+        "related_articles": Article.objects.related_to(article, settings.RELATED_ARTICLES),
+        "site_settings": SiteSettings.current(),
+        "canonical_url": seo.canonical_url(request, article),
+        "json_ld": seo.json_ld(request, article),
+    }
+    return render(request, "articles/article_detail.html", context)
 
 
 def home(request):
@@ -35,7 +50,7 @@ def home(request):
 def article_detail(request, slug):
     article = _for_article_page(Article.objects.published()).filter(slug=slug).first()
     if article is not None:
-        return render(request, "articles/article_detail.html", {"article": article})
+        return _render_article(request, article)
 
     may_preview = request.user.is_staff and request.user.has_perm("articles.view_article")
     if may_preview:
@@ -77,3 +92,40 @@ def supplement_detail(request, slug):
     return render(
         request, "articles/supplement_detail.html", {"supplement": supplement, "page_obj": page}
     )
+
+
+def supplement_list(request):
+    supplements = Supplement.objects.annotate(
+        article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
+    )
+    return render(request, "articles/supplement_list.html", {"supplements": supplements})
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    hits = search_articles(query)
+    page = Paginator(hits, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    articles = Article.objects.prefetch_related("supplements").in_bulk(
+        [hit.article_id for hit in page]
+    )
+    results = [(articles[hit.article_id], hit.snippet) for hit in page]
+    context = {
+        "query": query,
+        "page_obj": page,
+        "results": results,
+        "too_long": len(query) > MAX_QUERY_LENGTH,
+        "max_length": MAX_QUERY_LENGTH,
+    }
+    return render(request, "articles/search.html", context)
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /markdownx/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "markdownx",
     "reversion",
     "articles",
@@ -153,5 +154,6 @@ MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 
 ARTICLES_PER_PAGE = 10
+RELATED_ARTICLES = 6
 # How long a "share preview" link works, in seconds (default 7 days).
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_MAX_AGE", 7 * 24 * 3600))

@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles import editor_views
+from articles.sitemaps import SITEMAPS
+from articles.views import robots_txt
 
 admin.site.site_header = "mgsite editorial"
 admin.site.site_title = "mgsite admin"
@@ -17,6 +20,8 @@ urlpatterns = [
     # same paths its widget calls, answered for staff only.
     path("markdownx/markdownify/", editor_views.markdownify, name="markdownx_markdownify"),
     path("markdownx/upload/", editor_views.upload_image, name="markdownx_upload"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("articles.urls")),
 ]
 

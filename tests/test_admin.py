@@ -4,52 +4,12 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Section
+from tests.admin_forms import open_form
 
 
 @pytest.fixture
 def change_url(seed_article):
     return reverse("admin:articles_article_change", args=[seed_article.pk])
-
-
-def inline_management(prefix, total, initial):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def article_form_data(article, **overrides):
-    data = {
-        "title": article.title,
-        "subtitle": article.subtitle,
-        "slug": article.slug,
-        "summary": article.summary,
-        "intro": article.intro,
-        "conclusion": article.conclusion,
-        "supplements": [s.pk for s in article.supplements.all()],
-        "related": [a.pk for a in article.related.all()],
-        "status": article.status,
-        "published_at_0": article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
-        "published_at_1": article.published_at.strftime("%H:%M:%S") if article.published_at else "",
-        "author": article.author_id or "",
-    }
-    sections = list(article.sections.all())
-    data.update(inline_management("sections", len(sections), len(sections)))
-    for i, section in enumerate(sections):
-        data.update(
-            {
-                f"sections-{i}-id": section.pk,
-                f"sections-{i}-article": article.pk,
-                f"sections-{i}-position": section.position,
-                f"sections-{i}-heading": section.heading,
-                f"sections-{i}-anchor": section.anchor,
-                f"sections-{i}-body": section.body,
-            }
-        )
-    data.update(overrides)
-    return data
 
 
 def test_change_form_has_the_markdown_editor(admin_client, change_url):
@@ -64,7 +24,7 @@ def test_change_form_has_the_markdown_editor(admin_client, change_url):
 
 def test_saving_with_inline_sections_reorders_and_renders(admin_client, seed_article, change_url):
     first, second = seed_article.sections.all()[:2]
-    data = article_form_data(seed_article)
+    data = open_form(admin_client, change_url)
     # Swap the first two sections and edit one body.
     data["sections-0-position"] = 2
     data["sections-1-position"] = 1
@@ -79,10 +39,10 @@ def test_saving_with_inline_sections_reorders_and_renders(admin_client, seed_art
 
 
 def test_adding_a_section_through_the_admin(admin_client, seed_article, change_url):
-    data = article_form_data(seed_article)
-    data.update(inline_management("sections", 7, 6))
+    data = open_form(admin_client, change_url)
     data.update(
         {
+            "sections-TOTAL_FORMS": "7",
             "sections-6-position": 7,
             "sections-6-heading": "Safety",
             "sections-6-anchor": "safety",
@@ -98,7 +58,8 @@ def test_adding_a_section_through_the_admin(admin_client, seed_article, change_u
 
 
 def test_duplicate_anchor_is_a_form_error_and_saves_nothing(admin_client, seed_article, change_url):
-    data = article_form_data(seed_article, **{"sections-1-anchor": "muscle-relaxation"})
+    data = open_form(admin_client, change_url)
+    data["sections-1-anchor"] = "muscle-relaxation"
     data["title"] = "Changed title"
     response = admin_client.post(change_url, data)
     assert response.status_code == 200
@@ -109,22 +70,20 @@ def test_duplicate_anchor_is_a_form_error_and_saves_nothing(admin_client, seed_a
 
 def test_adding_an_article_and_relating_it(admin_client, admin_user, seed_article, make_supplement):
     glycine = make_supplement("Glycine", slug="glycine")
-    data = {
-        "title": "Glycine for Sleep",
-        "slug": "glycine-for-sleep",
-        "subtitle": "",
-        "summary": "An amino acid.",
-        "intro": "Intro.",
-        "conclusion": "",
-        "supplements": [glycine.pk],
-        "related": [seed_article.pk],
-        "status": "published",
-        "published_at_0": "",
-        "published_at_1": "",
-        "author": "",
-        **inline_management("sections", 0, 0),
-    }
-    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    add_url = reverse("admin:articles_article_add")
+    data = open_form(admin_client, add_url)
+    data.update(
+        {
+            "title": "Glycine for Sleep",
+            "slug": "glycine-for-sleep",
+            "summary": "An amino acid.",
+            "intro": "Intro.",
+            "supplements": [glycine.pk],
+            "related": [seed_article.pk],
+            "status": "published",
+        }
+    )
+    response = admin_client.post(add_url, data)
     assert response.status_code == 302
     glycine_article = Article.objects.get(slug="glycine-for-sleep")
     assert glycine_article.author == admin_user

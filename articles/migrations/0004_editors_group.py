@@ -4,8 +4,9 @@ Members also need "staff status" to log in to the admin. Purging deleted article
 for superusers (see ArticleAdmin.purge_view), so no permission here grants it.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from articles.migrations import _permissions
 
 EDITOR_PERMISSIONS = {
     "articles": {
@@ -18,24 +19,7 @@ EDITOR_PERMISSIONS = {
 
 
 def create_editors_group(apps, schema_editor):
-    # Permissions are made after migrations run; make them now so the group can hold them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    for app_label, models in EDITOR_PERMISSIONS.items():
-        for model, actions in models.items():
-            codenames = [f"{action}_{model}" for action in actions]
-            editors.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    content_type__model=model,
-                    codename__in=codenames,
-                )
-            )
+    _permissions.grant(apps, "Editors", EDITOR_PERMISSIONS)
 
 
 def remove_editors_group(apps, schema_editor):

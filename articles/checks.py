@@ -1,0 +1,165 @@
+"""Content checks shown on an article's change form: what the article still lacks.
+
+Like Wagtail's content checker, they inform and never block a save. They read the article
+as saved (its stored HTML), so an editor sees them change after saving.
+"""
+
+import math
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from django.urls import Resolver404, resolve
+from django.utils import formats
+
+WORDS_PER_MINUTE = 200
+SUMMARY_MAX = 160  # what search engines show of a meta description
+
+
+@dataclass
+class Check:
+    label: str
+    ok: bool
+    detail: str = ""
+
+
+class _Scan(HTMLParser):
+    """Headings, images, links and ids in rendered HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings, self.images_without_alt, self.links, self.ids = [], 0, [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            self.headings.append(int(tag[1]))
+        elif tag == "img" and not (attrs.get("alt") or "").strip():
+            self.images_without_alt += 1
+        elif tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+
+def _scan(article, sections):
+    """The page as readers get it: h1 title, intro, each section as h2 + body, conclusion."""
+    scan = _Scan()
+    scan.headings.append(1)
+    scan.feed(article.intro_html)
+    for section in sections:
+        scan.ids.add(section.anchor)
+        scan.headings.append(2)
+        scan.feed(section.body_html)
+    scan.feed(article.conclusion_html)
+    return scan
+
+
+def _headings_check(levels):
+    jumps = [f"h{a} → h{b}" for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    extra_h1 = levels[1:].count(1)
+    problems = jumps + ([f"{extra_h1} more h1 (the title is the only one)"] if extra_h1 else [])
+    if problems:
+        return Check("Headings in order", False, "Skipped levels: " + ", ".join(problems) + ".")
+    return Check("Headings in order", True, "No heading skips a level.")
+
+
+def _broken_links(links, ids):
+    from .models import Article, SlugRedirect
+
+    broken = []
+    for href in links:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith("mailto:"):
+            continue  # external: not checked here
+        if not parts.path:
+            if parts.fragment and parts.fragment not in ids:
+                broken.append(href)
+            continue
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            broken.append(href)
+            continue
+        if match.view_name == "articles:detail":
+            slug = match.kwargs["slug"]
+            live = Article.objects.published()
+            if not (
+                live.filter(slug=slug).exists()
+                or SlugRedirect.objects.filter(old_slug=slug, article__in=live).exists()
+            ):
+                broken.append(href)
+    return broken
+
+
+def run_checks(article):
+    sections = list(article.sections.all())
+    scan = _scan(article, sections)
+    words = len(article.search_text.split()) + len(article.title.split())
+    minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+    checks = [Check("Length", True, f"{words} words, about {minutes} min to read.")]
+
+    cited = {section.pk for section in sections if 'class="citation"' in section.body_html}
+    uncited = [section.heading for section in sections if section.pk not in cited]
+    if uncited:
+        checks.append(
+            Check(
+                "Sections cite sources",
+                False,
+                f"{len(uncited)} of {len(sections)} sections cite no reference: "
+                + "; ".join(uncited),
+            )
+        )
+    else:
+        checks.append(Check("Sections cite sources", True, "Every section cites a reference."))
+
+    summary = article.summary.strip()
+    if not summary:
+        checks.append(Check("Summary", False, "No summary: lists and search engines show none."))
+    elif len(summary) > SUMMARY_MAX:
+        checks.append(
+            Check(
+                "Summary",
+                False,
+                f"{len(summary)} characters: search engines cut it at about {SUMMARY_MAX}.",
+            )
+        )
+    else:
+        checks.append(Check("Summary", True, f"{len(summary)} characters."))
+
+    checks.append(_headings_check(scan.headings))
+    checks.append(
+        Check(
+            "Images have alt text",
+            scan.images_without_alt == 0,
+            f"{scan.images_without_alt} image(s) without alt text."
+            if scan.images_without_alt
+            else "Every image has alt text.",
+        )
+    )
+
+    if not article.reviewer_name or not article.last_reviewed:
+        checks.append(Check("Medical review", False, "Not medically reviewed yet."))
+    elif article.review_overdue:
+        due = formats.date_format(article.next_review_due)
+        checks.append(Check("Medical review", False, f"Review overdue since {due}."))
+    else:
+        due = formats.date_format(article.next_review_due) if article.next_review_due else "—"
+        checks.append(
+            Check(
+                "Medical review",
+                True,
+                f"Reviewed by {article.reviewer_name} on "
+                f"{formats.date_format(article.last_reviewed)}; next due {due}.",
+            )
+        )
+
+    broken = _broken_links(scan.links, scan.ids)
+    checks.append(
+        Check(
+            "Internal links work",
+            not broken,
+            "Broken: " + ", ".join(broken) if broken else "No broken internal links.",
+        )
+    )
+    return checks

@@ -1,0 +1,39 @@
+"""RSS and Atom feeds of the newest published articles."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article
+
+
+class LatestArticlesFeed(Feed):
+    title = "mgsite: evidence-based supplement articles"
+    link = reverse_lazy("articles:home")
+    description = "The newest articles, each with its sources and medical review."
+
+    def items(self):
+        return Article.objects.published().prefetch_related("supplements")[:20]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary or article.subtitle
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return article.author_name or None
+
+    def item_categories(self, article):
+        return [supplement.name for supplement in article.supplements.all()]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description

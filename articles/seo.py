@@ -1,0 +1,66 @@
+"""What search engines and link previews read of an article: canonical URL and JSON-LD."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import mark_safe
+
+# As django.utils.html.json_script does: nothing in the data can close the <script>.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def canonical_url(request, article):
+    return request.build_absolute_uri(article.get_absolute_url())
+
+
+def json_ld(request, article):
+    """schema.org MedicalWebPage: who wrote and reviewed it, when, and on what evidence."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "headline": article.title,
+        "description": article.summary,
+        "url": canonical_url(request, article),
+        "datePublished": article.published_at,
+        "dateModified": article.updated_at,
+        "author": (
+            {"@type": "Person", "name": article.author_name}
+            if article.author_name
+            else {"@type": "Organization", "name": "mgsite"}
+        ),
+        "about": [
+            {"@type": "DietarySupplement", "name": supplement.name}
+            for supplement in article.supplements.all()
+        ],
+        "citation": [
+            {
+                "@type": "CreativeWork",
+                "name": citation.reference.title,
+                "author": citation.reference.authors,
+                **(
+                    {"datePublished": str(citation.reference.year)}
+                    if citation.reference.year
+                    else {}
+                ),
+                **(
+                    {"url": url}
+                    if (
+                        url := citation.reference.doi_url
+                        or citation.reference.pubmed_url
+                        or citation.reference.url
+                    )
+                    else {}
+                ),
+            }
+            for citation in article.citations.all()
+        ],
+    }
+    if article.reviewer_name and article.last_reviewed:
+        data["reviewedBy"] = {
+            "@type": "Person",
+            "name": article.reviewer_name,
+            **({"jobTitle": article.reviewer_credentials} if article.reviewer_credentials else {}),
+        }
+        data["lastReviewed"] = article.last_reviewed
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308  (escaped just above)
