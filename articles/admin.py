@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -380,6 +381,8 @@ class SupplementAdmin(VersionAdmin):
 
 @admin.register(Reference)
 class ReferenceAdmin(VersionAdmin):
+    # A URL typed without a scheme is https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "authors", "year", "title", "publisher"]
     search_fields = ["key", "authors", "title", "doi", "pmid"]
     list_filter = ["year"]

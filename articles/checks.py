@@ -52,6 +52,9 @@ def _scan(article, sections):
         scan.headings.append(2)
         scan.feed(section.body_html)
     scan.feed(article.conclusion_html)
+    # The page's own targets: the references list and its headings.
+    scan.ids |= {f"ref-{n}" for n in range(1, article.citations.count() + 1)}
+    scan.ids |= {"toc-heading", "references-heading", "updates-heading", "related-heading", "main"}
     return scan
 
 

@@ -1,0 +1,139 @@
+"""Related articles, the supplements index, and search: published articles only."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+
+
+def related_titles(article, limit=6):
+    return [a.title for a in Article.objects.related_to(article, limit)]
+
+
+def test_related_puts_editor_choices_first_then_same_supplement_newest(
+    make_article, make_supplement
+):
+    glycine = make_supplement("Glycine")
+    now = timezone.now()
+    main = make_article("Main")
+    main.supplements.add(glycine)
+    chosen = make_article("Chosen", published_at=now - timedelta(days=30))
+    older = make_article("Older mate", published_at=now - timedelta(days=10))
+    newer = make_article("Newer mate", published_at=now - timedelta(days=1))
+    both = make_article("Chosen and mate", published_at=now - timedelta(days=20))
+    draft = make_article("Draft mate", published=False)
+    for mate in [older, newer, both, draft]:
+        mate.supplements.add(glycine)
+    main.related.add(chosen, both)
+    make_article("Unrelated")
+
+    assert related_titles(main) == ["Chosen and mate", "Chosen", "Newer mate", "Older mate"]
+    assert related_titles(main, limit=3) == ["Chosen and mate", "Chosen", "Newer mate"]
+
+
+def test_related_shown_on_the_page(client, make_article, make_supplement):
+    supplement = make_supplement()
+    main, mate = make_article("Main"), make_article("Same supplement")
+    main.supplements.add(supplement)
+    mate.supplements.add(supplement)
+    html = client.get(main.get_absolute_url()).content.decode()
+    assert "Related supplement articles" in html and mate.get_absolute_url() in html
+
+
+def test_supplements_index_counts_published_articles(client, make_article, make_supplement):
+    melatonin = make_supplement("Melatonin")
+    make_supplement("Theanine")
+    make_article().supplements.add(melatonin)
+    make_article().supplements.add(melatonin)
+    make_article(published=False).supplements.add(melatonin)
+    html = client.get("/supplements/").content.decode()
+    assert 'Melatonin</a>\n    <span class="count">2 articles</span>' in html
+    assert 'Theanine</a>\n    <span class="count">0 articles</span>' in html
+    assert 'Magnesium glycinate</a>\n    <span class="count">1 article</span>' in html
+
+
+@pytest.fixture
+def corpus(make_article):
+    # The seed article mentions glycinate and sleep too ("glycine" and "glycinate" share a
+    # stem): set it aside so these tests compare only the articles made here.
+    Article.objects.filter(slug="magnesium-glycinate-for-sleep").delete()
+    now = timezone.now()
+    return {
+        "title": make_article("Glycine for sleep", summary="An amino acid at night."),
+        "body": make_article("Melatonin basics", intro="Some take it with glycine at bedtime."),
+        "draft": make_article("Glycine draft", published=False),
+        "expired": make_article(
+            "Glycine expired",
+            expires_at=now - timedelta(days=1),
+            published_at=now - timedelta(days=9),
+        ),  # fmt: skip
+        "other": make_article("L-theanine", intro="Calm focus."),
+    }
+
+
+def search_titles(client, query, **params):
+    response = client.get("/search/", {"q": query, **params})
+    assert response.status_code == 200
+    return response, [a.title for a, _ in response.context["results"]]
+
+
+def test_search_ranks_title_above_text_and_shows_published_only(client, corpus):
+    _, titles = search_titles(client, "glycine")
+    assert titles == ["Glycine for sleep", "Melatonin basics"]
+
+
+def test_search_highlights_matches_in_snippets(client, corpus):
+    response, _ = search_titles(client, "bedtime")
+    assert "<mark>bedtime</mark>" in response.content.decode()
+
+
+def test_search_matches_word_forms_and_needs_all_words(client, corpus):
+    assert search_titles(client, "sleeping")[1] == ["Glycine for sleep"]
+    assert search_titles(client, "glycine melatonin")[1] == ["Melatonin basics"]
+    assert search_titles(client, "glycine zebra")[1] == []
+
+
+def test_search_finds_section_text(client, seed_article):
+    assert search_titles(client, "parasympathetic")[1] == ["Magnesium Glycinate for Sleep"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", '"', "'", "glycine' OR 1=1 --", "AND OR NOT", "*", "NEAR(glycine", "a:b",
+     "%_\\", "(((", "😴 glycine", "日本語", "ümlaut", "x" * 5000, "\x00glycine", "<script>"],
+)  # fmt: skip
+def test_odd_queries_give_a_page_never_an_error(client, corpus, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_search_is_paginated_with_a_fixed_number_of_queries(client, make_article, settings):
+    settings.ARTICLES_PER_PAGE = 5
+    for n in range(12):
+        make_article(f"Theanine note {n}")
+
+    def queries(params):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/search/", params).status_code == 200
+        return len(captured)
+
+    first = queries({"q": "theanine"})
+    assert queries({"q": "theanine", "page": 3}) == first
+    response = client.get("/search/", {"q": "theanine", "page": 3})
+    assert len(response.context["results"]) == 2
+    assert "q=theanine&amp;page=2" in response.content.decode()
+
+
+def test_search_index_follows_edits_and_deletes(client, make_article):
+    article = make_article("Ashwagandha")
+    assert search_titles(client, "ashwagandha")[1] == ["Ashwagandha"]
+    article.title = "Rhodiola"
+    article.save()
+    assert search_titles(client, "ashwagandha")[1] == []
+    article.delete()
+    assert search_titles(client, "rhodiola")[1] == []

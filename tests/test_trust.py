@@ -1,0 +1,78 @@
+"""Medical review, the disclaimer and public update notes on the article page."""
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, ArticleUpdate, SiteSettings
+
+
+def test_review_line_on_the_page(client, make_article):
+    article = make_article(
+        reviewer_name="Dr Ada Lovelace", reviewer_credentials="MD", last_reviewed=date(2026, 3, 1)
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Medically reviewed by Dr Ada Lovelace, MD on" in html and "1 March 2026" in html
+
+
+def test_next_review_defaults_to_twelve_months_on(make_article):
+    article = make_article(reviewer_name="Dr A", last_reviewed=date(2026, 1, 10))
+    assert article.next_review_due == date(2027, 1, 10)
+
+
+def test_unreviewed_article_shows_no_review_line(client, seed_article):
+    assert "Medically reviewed" not in client.get(seed_article.get_absolute_url()).content.decode()
+
+
+def test_review_filters_overdue_and_due_soon(admin_client, make_article):
+    today = timezone.localdate()
+    make_article("Overdue piece", reviewer_name="R", last_reviewed=today - timedelta(days=400))
+    make_article("Due soon piece", reviewer_name="R", last_reviewed=today - timedelta(days=350))
+    make_article("Fresh piece", reviewer_name="R", last_reviewed=today)
+    url = reverse("admin:articles_article_changelist")
+    overdue = admin_client.get(url, {"review": "overdue"}).content.decode()
+    assert "Overdue piece" in overdue and "Due soon piece" not in overdue
+    soon = admin_client.get(url, {"review": "due30"}).content.decode()
+    assert "Due soon piece" in soon and "Fresh piece" not in soon and "Overdue piece" not in soon
+
+
+def test_disclaimer_on_every_article_and_editable(admin_client, client, seed_article, make_article):
+    other = make_article()
+    for article in [seed_article, other]:
+        assert "not medical advice" in client.get(article.get_absolute_url()).content.decode()
+
+    url = reverse("admin:articles_sitesettings_change", args=[1])
+    response = admin_client.post(url, {"disclaimer": "Ask **your doctor** first."})
+    assert response.status_code == 302
+    html = client.get(other.get_absolute_url()).content.decode()
+    assert "Ask <strong>your doctor</strong> first." in html
+    assert SiteSettings.objects.count() == 1
+
+
+def test_site_settings_list_opens_the_one_row(admin_client):
+    response = admin_client.get(reverse("admin:articles_sitesettings_changelist"))
+    assert response.status_code == 302 and response["Location"].endswith("/1/change/")
+
+
+def test_update_notes_listed_newest_first(client, make_article):
+    article = make_article()
+    ArticleUpdate.objects.create(article=article, date=date(2026, 1, 5), note="Added a dose table.")
+    ArticleUpdate.objects.create(article=article, date=date(2026, 6, 1), note="New 2026 trial.")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Update history" in html
+    assert html.index("New 2026 trial.") < html.index("Added a dose table.")
+
+
+def test_next_review_before_last_is_a_form_error(admin_client, make_article):
+    from tests.admin_forms import open_form
+
+    article = make_article(sections=1)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = open_form(admin_client, url)
+    data.update(
+        {"reviewer_name": "R", "last_reviewed": "2026-05-01", "next_review_due": "2026-04-01"}
+    )
+    response = admin_client.post(url, data)
+    assert "The next review must be after the last one." in response.content.decode()
+    assert Article.objects.get(pk=article.pk).last_reviewed is None
