@@ -110,7 +110,8 @@ def run_checks(article):
                 "Sections cite sources",
                 False,
                 f"{len(uncited)} of {len(sections)} sections cite no reference: "
-                + "; ".join(uncited),
+                + ", ".join(f"“{heading}”" for heading in uncited)
+                + ".",
             )
         )
     else:

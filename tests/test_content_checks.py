@@ -44,7 +44,7 @@ def sound(make_article):
 def test_flawed_article_fails_each_check(flawed):
     checks = checks_by_label(flawed)
     assert not checks["Sections cite sources"].ok
-    assert "1 of 1 sections cite no reference: Dose" in checks["Sections cite sources"].detail
+    assert "1 of 1 sections cite no reference: “Dose”." in checks["Sections cite sources"].detail
     assert not checks["Summary"].ok and "No summary" in checks["Summary"].detail
     assert not checks["Headings in order"].ok and "h2 → h4" in checks["Headings in order"].detail
     assert not checks["Images have alt text"].ok
