@@ -7,13 +7,22 @@ PORT ?= 8000
 # `make run` is the local development server: DEBUG on, SQLite under var/ unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=true
 
-.PHONY: run test lint format install
+.PHONY: run serve test lint format install
 
 run: $(VENV)/.installed var/secret_key
 	$(RUN_ENV) $(PYTHON) manage.py migrate --noinput
 	@$(RUN_ENV) $(PYTHON) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 	@echo "Site: http://$(HOST):$(PORT)/   (Ctrl-C stops the server)"
 	$(RUN_ENV) $(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+# The production stack: gunicorn (WEB_CONCURRENCY workers, 2 by default) with whitenoise,
+# DEBUG off, settings from the environment (DATABASE_URL, REDIS_URL, SECRET_KEY, ...).
+# Over plain HTTP on a laptop: SECURE_SSL_REDIRECT=false make serve
+serve: $(VENV)/.installed var/secret_key
+	$(PYTHON) manage.py collectstatic --noinput --verbosity 0
+	$(PYTHON) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn mgsite.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
+		--no-control-socket --access-logfile -
 
 test: $(VENV)/.installed-dev var/secret_key
 	$(VENV)/bin/ruff check .

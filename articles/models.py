@@ -12,13 +12,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import normalize_newlines, slugify
 from markdownx.models import MarkdownxField
 
-from . import citations, search_index
+from . import citations, page_cache, search_index
 from .markdown import render_markdown, to_plain_text
 
 
@@ -221,6 +221,7 @@ class Article(models.Model):
             for key, number in numbers.items()
         )
         search_index.update(self)
+        page_cache.content_changed()
 
     @property
     def review_overdue(self):
@@ -402,7 +403,9 @@ class SiteSettings(models.Model):
         self.disclaimer = normalize_newlines(self.disclaimer)
         self.disclaimer_html = render_markdown(self.disclaimer)
         super().save(*args, **kwargs)
+        # Now for this connection, and on commit for every worker (see page_cache).
         cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @classmethod
     def load(cls):
@@ -411,4 +414,7 @@ class SiteSettings(models.Model):
     @classmethod
     def current(cls):
         """The settings every article page prints, from the cache: one query per change."""
-        return cache.get_or_set(cls.CACHE_KEY, cls.load, timeout=None)
+        try:
+            return cache.get_or_set(cls.CACHE_KEY, cls.load, timeout=None)
+        except Exception:  # the cache is down (Redis stopped): read the row instead
+            return cls.load()

@@ -1,13 +1,44 @@
-"""Keep old article addresses working when a slug changes.
+"""Receivers: old addresses kept on slug changes; cached pages renewed on content changes.
 
-A signal rather than Article.save(): django-reversion restores a revision with a raw save
-that skips save() but still sends pre_save, and a restored slug must leave a redirect too.
+Signals rather than save() methods: django-reversion restores revisions with raw saves that
+skip save() but still send the signals, and relation changes only send m2m_changed.
 """
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Article, SlugRedirect
+from . import page_cache
+from .models import (
+    Article,
+    ArticleUpdate,
+    Reference,
+    Section,
+    SiteSettings,
+    SlugRedirect,
+    Supplement,
+)
+
+# Everything a public page prints comes from these (citations are renewed by rerender()).
+CONTENT_MODELS = [
+    Article,
+    Section,
+    Supplement,
+    Reference,
+    ArticleUpdate,
+    SiteSettings,
+    SlugRedirect,
+]
+
+
+def _content_changed(sender, **kwargs):
+    page_cache.content_changed()
+
+
+for model in CONTENT_MODELS:
+    post_save.connect(_content_changed, sender=model, dispatch_uid=f"pages.save.{model.__name__}")
+    post_delete.connect(_content_changed, sender=model, dispatch_uid=f"pages.del.{model.__name__}")
+for relation in [Article.related.through, Article.supplements.through]:
+    m2m_changed.connect(_content_changed, sender=relation, dispatch_uid=f"pages.m2m.{relation}")
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="articles.record_slug_change")

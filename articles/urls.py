@@ -2,16 +2,18 @@ from django.urls import path
 
 from . import views
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from .page_cache import cached_for_visitors as cached
 
 app_name = "articles"
 
+# Pages that are the same for every visitor come from the page cache (articles.page_cache).
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("articles/<slug:slug>/", views.article_detail, name="detail"),
-    path("supplements/", views.supplement_list, name="supplements"),
-    path("supplements/<slug:slug>/", views.supplement_detail, name="supplement"),
+    path("", cached(views.home), name="home"),
+    path("articles/<slug:slug>/", cached(views.article_detail), name="detail"),
+    path("supplements/", cached(views.supplement_list), name="supplements"),
+    path("supplements/<slug:slug>/", cached(views.supplement_detail), name="supplement"),
     path("search/", views.search, name="search"),
-    path("feeds/rss/", LatestArticlesFeed(), name="feed-rss"),
-    path("feeds/atom/", LatestArticlesAtomFeed(), name="feed-atom"),
+    path("feeds/rss/", cached(LatestArticlesFeed()), name="feed-rss"),
+    path("feeds/atom/", cached(LatestArticlesAtomFeed()), name="feed-atom"),
     path("preview/<str:token>/", views.article_preview, name="preview"),
 ]

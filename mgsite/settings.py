@@ -130,6 +130,30 @@ STORAGES = {
     },
 }
 
+# One cache every worker process shares, so an edit invalidates pages for all of them:
+# Redis when REDIS_URL is set (production), else files under var/ (no server needed).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mgsite"),
+            # Fail fast when Redis is away: pages are then served uncached, not late.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# How long a rendered page may stay in the cache; edits invalidate it at once regardless.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 24 * 3600))
+
 # Security: strict unless DEBUG; each can be relaxed from the environment (for example
 # SECURE_SSL_REDIRECT=false behind a proxy that already redirects).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

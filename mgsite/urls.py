@@ -7,6 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles import editor_views
+from articles.page_cache import cached_for_visitors
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
 
@@ -20,8 +21,8 @@ urlpatterns = [
     # same paths its widget calls, answered for staff only.
     path("markdownx/markdownify/", editor_views.markdownify, name="markdownx_markdownify"),
     path("markdownx/upload/", editor_views.upload_image, name="markdownx_upload"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", cached_for_visitors(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", cached_for_visitors(robots_txt), name="robots"),
     path("", include("articles.urls")),
 ]
 

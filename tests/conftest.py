@@ -8,6 +8,7 @@ import shutil
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
@@ -23,9 +24,15 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _plain_http_settings():
+def _plain_http_settings(tmp_path_factory):
     """Settings for the whole run, in place before live_server builds its middleware."""
+    caches = settings.CACHES
+    if "redis" not in caches["default"]["BACKEND"]:
+        # The file cache, as on a laptop, but in a directory of this run's own.
+        cache_dir = str(tmp_path_factory.mktemp("cache"))
+        caches = {"default": {**caches["default"], "LOCATION": cache_dir}}
     with override_settings(
+        CACHES=caches,
         # The manifest storage needs `collectstatic`; tests use the plain one.
         STORAGES={
             **settings.STORAGES,
@@ -54,6 +61,12 @@ def django_db_modify_db_settings(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no cached pages (with REDIS_URL: the Redis database it names)."""
+    cache.clear()
 
 
 def pytest_collection_modifyitems(config, items):

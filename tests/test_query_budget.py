@@ -6,12 +6,15 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Reference, Section
 
-# Article with author, sections, supplements, update notes, citations, related articles.
-# The site-wide disclaimer comes from the cache.
+# Rendering an article page: article with author, sections, supplements, update notes,
+# citations, related articles. The site-wide disclaimer comes from the cache.
 ARTICLE_PAGE_QUERIES = 6
 
 
 def count_queries(client, url):
+    """Queries to render `url` (not from the page cache; the generation's one look-up for
+    the next scheduled change is made first, by a page that needs no database)."""
+    client.get("/robots.txt")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -19,7 +22,7 @@ def count_queries(client, url):
 
 @pytest.fixture
 def warm(client, seed_article):
-    """One request first, so per-process caches (the disclaimer) are filled."""
+    """One request first, so the disclaimer is in the cache."""
     client.get(seed_article.get_absolute_url())
 
 
@@ -71,3 +74,32 @@ def test_home_queries_do_not_grow_with_articles(client, make_article, make_suppl
     for _ in range(8):
         make_article().supplements.add(supplement)
     assert count_queries(client, "/") == few
+
+
+def test_cached_pages_cost_no_query(client, make_article, make_supplement):
+    article = make_article(sections=8)
+    supplement = make_supplement()
+    article.supplements.add(supplement)
+    urls = [article.get_absolute_url(), "/", "/supplements/", supplement.get_absolute_url(),
+            "/sitemap.xml", "/feeds/rss/", "/feeds/atom/"]  # fmt: skip
+    for url in urls:
+        client.get(url)
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) == 0, url
+
+
+def test_admin_change_form_queries_do_not_grow_with_sections(admin_client, make_article):
+    from django.urls import reverse
+
+    def change_form_queries(article):
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        admin_client.get(url)  # its first revision is made on the first visit
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(url).status_code == 200
+        return len(queries)
+
+    assert change_form_queries(make_article(sections=1)) == change_form_queries(
+        make_article(sections=50)
+    )

@@ -1,0 +1,180 @@
+"""Whole pages for visitors, from the cache, invalidated exactly when content changes.
+
+An article page, a list, the sitemap or a feed is the same bytes for every visitor until
+an editor changes something or a scheduled go-live or expiry time passes. So each page is
+rendered once and kept under a key that carries the site's *content generation*:
+
+- every content change (any save or delete of an article, section, supplement, reference,
+  update note, settings or old address, and relation changes) starts a new generation once
+  its transaction commits, so every page on every worker is fresh on the next request;
+- the next scheduled go-live or expiry is kept beside the generation; the first request
+  after that moment starts a new generation, so scheduling needs no job here either.
+
+Old generations' pages are never read again and age out of the cache; nothing is flushed.
+Requests with a session (editors, staff previews) and anything but GET/HEAD bypass the cache
+entirely, without touching the database. If the cache itself fails (Redis stopped), pages
+are rendered as if uncached.
+"""
+
+import hashlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+
+logger = logging.getLogger(__name__)
+
+STATE_KEY = "pages:state"
+
+
+@dataclass(frozen=True)
+class State:
+    generation: str
+    changed_at: float  # when content last changed: the pages' Last-Modified
+
+
+@dataclass(frozen=True)
+class Entry:
+    content: bytes
+    content_type: str
+    etag: str
+    last_modified: float
+
+
+def _next_scheduled_change():
+    from .models import Article
+
+    now = timezone.now()
+    published = Q(status=Article.Status.PUBLISHED)
+    times = Article.objects.aggregate(
+        go_live=Min("published_at", filter=published & Q(published_at__gt=now)),
+        expiry=Min("expires_at", filter=published & Q(expires_at__gt=now)),
+    )
+    upcoming = [moment.timestamp() for moment in times.values() if moment is not None]
+    return min(upcoming, default=None)
+
+
+def new_generation():
+    """Make every cached page stale at once: one cache write, no query.
+
+    Each generation is new and random, so two workers starting one at the same moment can
+    only ever leave a new one in place, never bring back an old one.
+    """
+    state = State(uuid.uuid4().hex[:12], time.time())
+    cache.set(STATE_KEY, state, timeout=None)
+    return state
+
+
+def content_changed():
+    """Call on any content change: a new generation now, and again once it is committed.
+
+    The one on commit is what other workers rely on: a page rendered before the commit is
+    keyed by a generation that is then replaced. The one now serves reads on the same
+    connection before any commit (and tests, which never commit).
+    """
+    _new_generation_quietly()
+    transaction.on_commit(_new_generation_quietly)
+
+
+def _new_generation_quietly():
+    try:
+        new_generation()
+    except Exception:  # the cache is down: nothing cached can be served stale meanwhile
+        logger.warning("page cache: could not start a new generation", exc_info=True)
+
+
+def current_state():
+    """The live generation; a new one if a scheduled go-live or expiry has passed since."""
+    state = cache.get(STATE_KEY)
+    if state is None:
+        state = new_generation()
+    # Kept per generation: the first request of a generation looks it up (one query).
+    next_key = f"pages:next:{state.generation}"
+    next_change_at = cache.get(next_key, _MISSING)
+    if next_change_at is _MISSING:
+        next_change_at = _next_scheduled_change()
+        cache.set(next_key, next_change_at, timeout=settings.PAGE_CACHE_SECONDS)
+    if next_change_at is not None and time.time() >= next_change_at:
+        state = new_generation()
+    return state
+
+
+_MISSING = object()
+
+
+def _key(request, state):
+    url = f"{request.get_host()}{request.get_full_path()}"
+    return f"pages:{state.generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def _bypass(request):
+    return request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _entry_for(response, state):
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    content = response.content
+    return Entry(
+        content=content,
+        content_type=response["Content-Type"],
+        etag=quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
+        last_modified=state.changed_at,
+    )
+
+
+def _response_for(request, entry):
+    response = HttpResponse(entry.content, content_type=entry.content_type)
+    response["ETag"] = entry.etag
+    response["Last-Modified"] = http_date(entry.last_modified)
+    # Browsers and proxies may keep it, but must ask again each time (answered by a 304).
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie"])
+    return get_conditional_response(
+        request,
+        etag=entry.etag,
+        last_modified=int(entry.last_modified),
+        response=response,
+    )
+
+
+def cached_for_visitors(view):
+    """Serve `view` from the page cache to visitors without a session."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if _bypass(request):
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ["Cookie"])
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True)
+            return response
+        try:
+            state = current_state()
+            key = _key(request, state)
+            entry = cache.get(key)
+        except Exception:
+            logger.warning("page cache unavailable; serving uncached", exc_info=True)
+            return view(request, *args, **kwargs)
+        if entry is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming:
+                return response
+            entry = _entry_for(response, state)
+            try:
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("page cache: could not store %s", request.path, exc_info=True)
+        return _response_for(request, entry)
+
+    return wrapper

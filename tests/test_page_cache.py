@@ -1,0 +1,218 @@
+"""The page cache: visitors get stored pages; every change shows on the next request."""
+
+import os
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import page_cache
+from articles.models import ArticleUpdate, Reference, Section, SiteSettings
+from tests.admin_forms import form_data, open_form
+
+
+def queries_for(client, url, **headers):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers=headers)
+    return response, len(captured)
+
+
+def html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.fixture
+def article(make_article, make_supplement):
+    article = make_article("Glycine for Sleep", sections=2)
+    article.supplements.add(make_supplement("Glycine", slug="glycine"))
+    return article
+
+
+PAGES = ["/", "/supplements/", "/supplements/glycine/", "/sitemap.xml", "/feeds/rss/"]
+
+
+def warm(client, article):
+    for url in [article.get_absolute_url(), *PAGES]:
+        client.get(url)
+
+
+def test_second_visit_is_served_from_the_cache(client, article):
+    first, first_queries = queries_for(client, article.get_absolute_url())
+    second, second_queries = queries_for(client, article.get_absolute_url())
+    assert first_queries > 0 and second_queries == 0
+    assert first.content == second.content
+
+
+def test_article_edit_shows_everywhere_at_once(client, article):
+    warm(client, article)
+    old_url = article.get_absolute_url()
+    article.title, article.slug = "Glycine, Revised", "glycine-revised"
+    article.save()
+    assert "Glycine, Revised" in html(client, article.get_absolute_url())
+    assert client.get(old_url).status_code == 301
+    for url in ["/", "/supplements/glycine/", "/feeds/rss/"]:
+        assert "Glycine, Revised" in html(client, url), url
+    assert "/articles/glycine-revised/" in html(client, "/sitemap.xml")
+
+
+def test_section_edit_shows(client, article):
+    warm(client, article)
+    section = article.sections.first()
+    section.body = "A freshly edited section."
+    section.save()
+    assert "A freshly edited section." in html(client, article.get_absolute_url())
+
+
+def test_supplement_rename_shows_on_articles(client, article):
+    warm(client, article)
+    supplement = article.supplements.get()
+    supplement.name = "Glycine powder"
+    supplement.save()
+    assert "Glycine powder" in html(client, article.get_absolute_url())
+    assert "Glycine powder" in html(client, "/supplements/")
+
+
+def test_reference_edit_shows(client, article):
+    ref = Reference.objects.create(key="r1", authors="A", title="Old title")
+    Section.objects.create(article=article, heading="Cited", anchor="cited", body="[@r1]")
+    warm(client, article)
+    ref.title = "New title"
+    ref.save()
+    assert "New title" in html(client, article.get_absolute_url())
+
+
+def test_relation_update_note_and_disclaimer_changes_show(client, article, make_article):
+    other = make_article("Melatonin")
+    warm(client, article)
+    article.related.add(other)
+    assert "Melatonin" in html(client, article.get_absolute_url())
+    ArticleUpdate.objects.create(article=article, note="Rewrote the dose section.")
+    assert "Rewrote the dose section." in html(client, article.get_absolute_url())
+    settings_row = SiteSettings.load()
+    settings_row.disclaimer = "A brand new notice."
+    settings_row.save()
+    assert "A brand new notice." in html(client, article.get_absolute_url())
+
+
+def test_unpublish_delete_and_restore_show(client, admin_client, article):
+    url = article.get_absolute_url()
+    warm(client, article)
+    changelist = reverse("admin:articles_article_changelist")
+    admin_client.post(changelist, {"action": "unpublish", "_selected_action": [article.pk]})
+    assert client.get(url).status_code == 404
+    assert "Glycine for Sleep" not in html(client, "/")
+    admin_client.post(changelist, {"action": "publish", "_selected_action": [article.pk]})
+    assert client.get(url).status_code == 200
+
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    data = open_form(admin_client, change)
+    data["title"] = "Edited in the admin"
+    admin_client.post(change, data)
+    assert "Edited in the admin" in html(client, url)
+
+    from articles.revisions import article_versions
+
+    # Newest first: the admin edit, then "Published.", then "Unpublished.".
+    published = list(article_versions(article.pk))[1]
+    assert published.revision.get_comment() == "Published."
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, published.pk])
+    admin_client.post(revision_url, form_data(admin_client.get(revision_url).content.decode()))
+    assert "Glycine for Sleep" in html(client, url)
+
+    admin_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    assert client.get(url).status_code == 404
+
+
+def test_scheduled_go_live_and_expiry_need_no_job(client, make_article):
+    soon = timezone.now() + timedelta(seconds=1)
+    coming = make_article("Coming soon", published_at=soon)
+    going = make_article(
+        "Going soon", published_at=timezone.now() - timedelta(days=1), expires_at=soon
+    )
+    home = html(client, "/")
+    assert "Coming soon" not in home and "Going soon" in home
+    assert client.get(coming.get_absolute_url()).status_code == 404
+    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.05)
+    home = html(client, "/")
+    assert "Coming soon" in home and "Going soon" not in home
+    assert client.get(coming.get_absolute_url()).status_code == 200
+    assert client.get(going.get_absolute_url()).status_code == 404
+
+
+def test_staff_get_fresh_pages_and_leave_none_behind(client, admin_client, article, make_article):
+    draft = make_article("Secret draft", published=False)
+    assert "Preview, not published" in html(admin_client, draft.get_absolute_url())
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+    staff_view = admin_client.get(article.get_absolute_url())
+    assert "private" in staff_view["Cache-Control"]
+    # The staff request stored nothing: the visitor's first request renders.
+    _, visitor_queries = queries_for(client, article.get_absolute_url())
+    assert visitor_queries > 0
+
+
+def test_any_session_bypasses_the_cache(client, article):
+    client.get(article.get_absolute_url())
+    client.cookies["sessionid"] = "anything"
+    _, count = queries_for(client, article.get_absolute_url())
+    assert count > 0
+
+
+def test_etag_and_last_modified_give_304s(client, article):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert etag and modified and "Cookie" in first["Vary"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-modified-since": modified}).status_code == 304
+    article.title = "Changed since"
+    article.save()
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_edits_inside_a_transaction_renew_pages_again_on_commit(
+    article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        article.title = "In a transaction"
+        article.save()
+    before = cache.get(page_cache.STATE_KEY)
+    for callback in callbacks:
+        callback()
+    assert cache.get(page_cache.STATE_KEY).generation != before.generation
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_a_dead_cache_server_means_uncached_pages_not_errors(client, article):
+    with override_settings(CACHES=DEAD_REDIS):
+        assert "Glycine for Sleep" in html(client, article.get_absolute_url())
+        assert "Glycine for Sleep" in html(client, "/")
+        article.title = "Edited while Redis is down"
+        article.save()
+        assert "Edited while Redis is down" in html(client, article.get_absolute_url())
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
+def test_runs_on_the_redis_the_environment_names(client, article):
+    from django.conf import settings
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    client.get(article.get_absolute_url())
+    assert cache.get(page_cache.STATE_KEY) is not None
