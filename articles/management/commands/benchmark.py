@@ -1,0 +1,275 @@
+"""How fast the site serves, against the limit of serving the same bytes as a static file.
+
+For each size N it builds a throwaway site (its own database, cache, static files and
+secret) with N articles of 8 sections, starts gunicorn on 127.0.0.1, and loads it with wrk
+for a fixed time per row:
+
+  article (cold)  the article page rendered for every request (a session cookie bypasses
+                  the page cache; the article is the client's, 5 to 9 kB of HTML)
+  article (cached) the same page from the page cache
+  home            the home page, from the page cache
+  search          /search/?q=magnesium+sleep, never cached
+  static file     the same article HTML saved under STATIC_ROOT, served by whitenoise
+
+It prints requests per second, p50 and p99 latency and each row's ratio to the static file,
+then each worker's memory before and after two runs of 10,000 requests. Timings are for
+reading, never for gating CI; CI runs `--smoke` to keep the command working.
+
+    python manage.py benchmark                     # N = 10, 1000, 10000; 15 s a row
+    python manage.py benchmark --smoke             # N = 10; 2 s a row; 300 requests
+    python manage.py benchmark --database-url postgres://postgres@127.0.0.1:5432/mgsite_bench \\
+        --redis-url redis://127.0.0.1:6379/2       # the production stack
+"""
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+ARTICLE = "/articles/magnesium-glycinate-for-sleep/"
+ROWS = [
+    ("article (cold)", ARTICLE, {"Cookie": "sessionid=benchmark-bypass"}),
+    ("article (cached)", ARTICLE, {}),
+    ("home", "/", {}),
+    ("search", "/search/?q=magnesium+sleep", {}),
+    ("static file", "/static/bench/article.html", {}),
+]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def parse_wrk(output):
+    def number(pattern, text=output):
+        match = re.search(pattern, text)
+        return match.group(1) if match else None
+
+    def millis(value):
+        if value is None:
+            return float("nan")
+        amount, unit = float(value[:-2] if value.endswith(("ms", "us")) else value[:-1]), value
+        if unit.endswith("us"):
+            return amount / 1000
+        if unit.endswith("ms"):
+            return amount
+        return amount * 1000  # seconds
+
+    return {
+        "rps": float(number(r"Requests/sec:\s+([\d.]+)") or 0),
+        "p50": millis(number(r"50%\s+([\d.]+\w+)")),
+        "p99": millis(number(r"99%\s+([\d.]+\w+)")),
+        "errors": int(number(r"Non-2xx or 3xx responses: (\d+)") or 0)
+        + sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)),
+    }
+
+
+def worker_memory(master_pid):
+    """{pid: RSS in MiB} of gunicorn's workers."""
+    result = subprocess.run(
+        ["ps", "--ppid", str(master_pid), "-o", "pid=,rss="],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return {
+        int(pid): int(rss) / 1024
+        for pid, rss in (line.split() for line in result.stdout.splitlines())
+    }
+
+
+def fire(port, path, count, threads=4):
+    """`count` GET requests over `threads` threads; the number that failed."""
+
+    def one(_):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", path)
+            return connection.getresponse().status != 200
+        except OSError:
+            return True
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(threads) as pool:
+        return sum(pool.map(one, range(count)))
+
+
+class Command(BaseCommand):
+    help = "Benchmark the site under gunicorn against a static file (see the module docstring)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", default="10,1000,10000", help="article counts, e.g. 10,1000")
+        parser.add_argument("--duration", type=int, default=15, help="seconds per row")
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--memory-requests", type=int, default=10_000)
+        parser.add_argument("--database-url", default="", help="default: a SQLite file")
+        parser.add_argument("--redis-url", default="", help="default: the file cache")
+        parser.add_argument("--smoke", action="store_true", help="tiny and quick: for CI")
+
+    def handle(self, *args, **options):
+        if options["smoke"]:
+            options |= {"sizes": "10", "duration": 2, "memory_requests": 300, "connections": 4}
+        if shutil.which("wrk") is None:
+            raise CommandError("wrk is not installed: apt-get install -y wrk")
+        sizes = [int(size) for size in options["sizes"].split(",")]
+        results = {}
+        for size in sizes:
+            self.stdout.write(f"\n== {size} articles, 8 sections each")
+            results[size] = self._run_size(size, options)
+        self._summary(results, options)
+
+    def _environment(self, workdir, options):
+        env = {
+            **os.environ,
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "MGSITE_VAR_DIR": str(workdir),
+            "STATIC_ROOT": str(workdir / "static"),
+            "CACHE_DIR": str(workdir / "cache"),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": options["database_url"] or f"sqlite:///{workdir / 'db.sqlite3'}",
+            "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+        }
+        env.pop("REDIS_URL", None)
+        if options["redis_url"]:
+            env["REDIS_URL"] = options["redis_url"]
+        return env
+
+    def _manage(self, env, *arguments):
+        subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def _run_size(self, size, options):
+        workdir = Path(tempfile.mkdtemp(prefix="mgsite-bench-"))
+        env = self._environment(workdir, options)
+        try:
+            if options["database_url"]:
+                self._manage(env, "flush", "--noinput")
+            started = time.monotonic()
+            self._manage(env, "migrate", "--noinput")
+            self._manage(env, "collectstatic", "--noinput")
+            self._manage(env, "benchmark_data", "--articles", str(size))
+            self.stdout.write(f"site built in {time.monotonic() - started:.0f} s")
+            return self._load(env, options)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def _load(self, env, options):
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "mgsite.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(options["workers"]),
+                "--no-control-socket",
+            ],  # fmt: skip
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            self._wait_for(port)
+            rows = {}
+            for name, path, headers in ROWS:
+                fire(port, path, 20)  # warm: imports, caches, connections
+                rows[name] = self._wrk(port, path, headers, options)
+                self.stdout.write(
+                    f"{name:17} {rows[name]['rps']:9.0f} req/s  p50 {rows[name]['p50']:7.2f} ms"
+                    f"  p99 {rows[name]['p99']:7.2f} ms  errors {rows[name]['errors']}"
+                )
+            memory = [worker_memory(server.pid)]
+            failures = 0
+            for _ in range(2):
+                failures += fire(port, ARTICLE, options["memory_requests"])
+                memory.append(worker_memory(server.pid))
+            return {"rows": rows, "memory": memory, "memory_failures": failures}
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+    def _wait_for(self, port, seconds=30):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise CommandError("gunicorn did not start")
+
+    def _wrk(self, port, path, headers, options):
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{options['connections']}",
+            f"-d{options['duration']}s",
+            "--latency",
+        ]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        command.append(f"http://127.0.0.1:{port}{path}")
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
+        return parse_wrk(result.stdout)
+
+    def _summary(self, results, options):
+        self.stdout.write("\n== Ratios to the static file (requests per second), per size")
+        for size, result in results.items():
+            static = result["rows"]["static file"]["rps"] or float("nan")
+            ratios = "  ".join(
+                f"{name} {row['rps'] / static:.2f}"
+                for name, row in result["rows"].items()
+                if name != "static file"
+            )
+            self.stdout.write(f"{size:>6}: {ratios}")
+        sizes = list(results)
+        if len(sizes) > 1:
+            small, large = results[sizes[0]]["rows"], results[sizes[-1]]["rows"]
+            self.stdout.write(f"\n== p50 at {sizes[-1]} articles / p50 at {sizes[0]}")
+            for name in ["article (cold)", "search", "home"]:
+                self.stdout.write(f"{name:17} {large[name]['p50'] / small[name]['p50']:.2f}x")
+        self.stdout.write(
+            f"\n== Worker memory (MiB): start, after {options['memory_requests']} requests, "
+            "after as many again; change from the first run to the second"
+        )
+        for size, result in results.items():
+            start, first, second = result["memory"]
+            for pid in sorted(start):
+                if pid in first and pid in second:
+                    growth = (second[pid] - first[pid]) / first[pid] * 100
+                    self.stdout.write(
+                        f"{size:>6} worker {pid}: {start[pid]:.1f} → {first[pid]:.1f} → "
+                        f"{second[pid]:.1f}  ({growth:+.1f}%)"
+                    )
+            if result["memory_failures"]:
+                self.stdout.write(f"{size:>6}: {result['memory_failures']} requests failed")
+        errors = sum(row["errors"] for r in results.values() for row in r["rows"].values())
+        errors += sum(r["memory_failures"] for r in results.values())
+        self.stdout.write(f"\nerrors: {errors}")
+        if errors:
+            raise CommandError(f"{errors} requests failed")

@@ -1,0 +1,153 @@
+"""Fill a throwaway database with N articles of 8 sections each, for `manage.py benchmark`.
+
+Bulk inserts with HTML rendered once per distinct text, so 10,000 articles take seconds.
+The words vary from article to article so that search has real work to do. Also saves one
+article page as a static file, for the benchmark's static-file row.
+"""
+
+import random
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from articles import search_index
+from articles.markdown import render_markdown, to_plain_text
+from articles.models import Article, Section, Supplement
+
+WORDS = [
+    "magnesium",
+    "glycine",
+    "melatonin",
+    "theanine",
+    "sleep",
+    "onset",
+    "latency",
+    "deep",
+    "rem",
+    "cortisol",
+    "stress",
+    "anxiety",
+    "muscle",
+    "tension",
+    "circadian",
+    "rhythm",
+    "dose",
+    "capsule",
+    "powder",
+    "evening",
+    "trial",
+    "placebo",
+    "adults",
+    "insomnia",
+    "quality",
+    "duration",
+    "night",
+    "restful",
+    "calm",
+    "relaxation",
+    "nervous",
+    "system",
+    "gaba",
+    "receptor",
+    "mineral",
+    "absorption",
+    "bioavailable",
+    "tolerance",
+    "morning",
+    "alertness",
+    "mood",
+]
+SUPPLEMENTS = [
+    "Magnesium glycinate", "Melatonin", "Glycine", "L-theanine", "Ashwagandha",
+    "Valerian", "Chamomile", "Lavender", "Tart cherry", "5-HTP",
+]  # fmt: skip
+SECTIONS_PER_ARTICLE = 8
+BATCH = 1000
+
+
+class Command(BaseCommand):
+    help = "Create N benchmark articles (8 sections each) and a static copy of one page."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, default=10)
+        parser.add_argument("--static-copy", default="bench/article.html")
+
+    def handle(self, *args, articles, static_copy, **options):
+        rng = random.Random(20261126)  # the same site every run
+        with transaction.atomic():
+            supplements = [
+                Supplement.objects.get_or_create(
+                    slug=f"bench-{n}", defaults={"name": f"{name} (benchmark)"}
+                )[0]
+                for n, name in enumerate(SUPPLEMENTS)
+            ]
+            self._create(articles, supplements, rng)
+        self._save_static_copy(static_copy)
+        self.stdout.write(f"{Article.objects.count()} articles, {Section.objects.count()} sections")
+
+    def _paragraph(self, rng, words=60):
+        return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+    def _create(self, count, supplements, rng):
+        now = timezone.now()
+        for start in range(0, count, BATCH):
+            batch = []
+            for n in range(start, min(start + BATCH, count)):
+                intro = self._paragraph(rng)
+                batch.append(
+                    Article(
+                        title=f"Benchmark article {n}: {rng.choice(WORDS)} and {rng.choice(WORDS)}",
+                        slug=f"bench-{n}",
+                        subtitle="A generated article",
+                        summary=self._paragraph(rng, 20),
+                        intro=intro,
+                        intro_html=render_markdown(intro),
+                        status=Article.Status.PUBLISHED,
+                        published_at=now - timezone.timedelta(minutes=n),
+                    )
+                )
+            created = Article.objects.bulk_create(batch)
+            sections = []
+            for article in created:
+                for position in range(1, SECTIONS_PER_ARTICLE + 1):
+                    body = "\n\n".join(self._paragraph(rng) for _ in range(2))
+                    sections.append(
+                        Section(
+                            article=article,
+                            position=position,
+                            heading=f"Section {position}: {rng.choice(WORDS)}",
+                            anchor=f"section-{position}",
+                            body=body,
+                            body_html=render_markdown(body),
+                        )
+                    )
+            Section.objects.bulk_create(sections)
+            by_article = {}
+            for section in sections:
+                by_article.setdefault(section.article_id, []).append(section)
+            for article in created:
+                parts = [to_plain_text(article.intro_html)]
+                for section in by_article[article.pk]:
+                    parts += [section.heading, to_plain_text(section.body_html)]
+                article.search_text = "\n".join(parts)
+            Article.objects.bulk_update(created, ["search_text"])
+            Article.supplements.through.objects.bulk_create(
+                Article.supplements.through(article=article, supplement=rng.choice(supplements))
+                for article in created
+            )
+            if connection.vendor == "sqlite":
+                for article in created:
+                    search_index.update(article)
+
+    def _save_static_copy(self, relative_path):
+        article = Article.objects.published().order_by("pk").first()
+        if article is None:
+            return
+        response = Client().get(article.get_absolute_url())
+        target = Path(settings.STATIC_ROOT) / relative_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(response.content)
