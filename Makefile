@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is the local development server: DEBUG on, SQLite under var/ unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=true
 
-.PHONY: run serve test lint format install
+.PHONY: run serve test bench loadtest lint format install
 
 run: $(VENV)/.installed var/secret_key
 	$(RUN_ENV) $(PYTHON) manage.py migrate --noinput
@@ -28,6 +28,15 @@ test: $(VENV)/.installed-dev var/secret_key
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+
+# Speed against a static file, at 10, 1,000 and 10,000 articles (needs wrk: apt-get install wrk).
+# BENCH_ARGS="--smoke" for a quick check, or "--database-url ... --redis-url ..." for production.
+bench: $(VENV)/.installed var/secret_key
+	$(PYTHON) manage.py benchmark $(BENCH_ARGS)
+
+# 64 connections for 60 s while an editor saves and Redis is stopped half way (needs wrk).
+loadtest: $(VENV)/.installed var/secret_key
+	$(PYTHON) manage.py loadtest $(LOAD_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

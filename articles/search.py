@@ -7,7 +7,6 @@ engine's query syntax. Snippets come back with the matched words in <mark>.
 """
 
 import re
-from dataclasses import dataclass
 
 from django.db import connection
 from django.utils.html import escape
@@ -23,55 +22,72 @@ MAX_RESULTS = 500
 START, STOP = "\ue000", "\ue001"
 
 
-@dataclass
-class Hit:
-    article_id: int
-    snippet: str
-
-
 def terms(query):
     """The words of a query, lower-cased, at most MAX_TERMS of them."""
     return re.findall(r"\w+", (query or "")[:MAX_QUERY_LENGTH].lower())[:MAX_TERMS]
 
 
-def _sqlite_hits(words):
-    match = " ".join(f'"{word}"' for word in words)  # each word a quoted phrase: no operators
-    sql = (
-        f"SELECT rowid, snippet({FTS_TABLE}, -1, %s, %s, '…', 24) FROM {FTS_TABLE} "  # noqa: S608
-        f"WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}, 10.0, 4.0, 1.0) LIMIT %s"
-    )
+def _fts_match(words):
+    return " ".join(f'"{word}"' for word in words)  # each word a quoted phrase: no operators
+
+
+def _rows(sql, params):
     with connection.cursor() as cursor:
-        cursor.execute(sql, [START, STOP, match, MAX_RESULTS])
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _postgres_hits(words):
-    options = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
+def _ranked_ids(words):
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT id FROM articles_article, plainto_tsquery('english', %s) AS query "
+            "WHERE search_vector @@ query ORDER BY ts_rank(search_vector, query) DESC, id LIMIT %s"
+        )
+        return [pk for (pk,) in _rows(sql, [" ".join(words), MAX_RESULTS])]
     sql = (
-        "SELECT id, ts_headline('english', summary || ' ' || search_text, query, %s) "
-        "FROM articles_article, plainto_tsquery('english', %s) AS query "
-        "WHERE search_vector @@ query ORDER BY ts_rank(search_vector, query) DESC, id LIMIT %s"
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+        f"ORDER BY bm25({FTS_TABLE}, 10.0, 4.0, 1.0) LIMIT %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [options, " ".join(words), MAX_RESULTS])
-        return cursor.fetchall()
+    return [pk for (pk,) in _rows(sql, [_fts_match(words), MAX_RESULTS])]
+
+
+def search(query):
+    """Ids of the published articles matching `query`, best first (at most MAX_RESULTS).
+
+    Ranking is cheap; snippets are not, so they are made only for the page shown
+    (`snippets`)."""
+    words = terms(query)
+    if not words:
+        return []
+    ids = _ranked_ids(words)
+    visible = set(Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in visible]
+
+
+def snippets(query, ids):
+    """{article id: a passage with the matched words in <mark>} for `ids`."""
+    words = terms(query)
+    if not words or not ids:
+        return {}
+    placeholders = ", ".join(["%s"] * len(ids))
+    if connection.vendor == "postgresql":
+        options = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
+        sql = (
+            "SELECT id, ts_headline('english', summary || ' ' || search_text, query, %s) "  # noqa: S608
+            "FROM articles_article, plainto_tsquery('english', %s) AS query "
+            f"WHERE id IN ({placeholders})"
+        )
+        rows = _rows(sql, [options, " ".join(words), *ids])
+    else:
+        sql = (
+            f"SELECT rowid, snippet({FTS_TABLE}, -1, %s, %s, '…', 24) FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})"
+        )
+        rows = _rows(sql, [START, STOP, _fts_match(words), *ids])
+    return {pk: _marked(snippet) for pk, snippet in rows}
 
 
 def _marked(snippet):
     return mark_safe(  # noqa: S308  (escaped first; only our <mark> tags are added)
         escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>")
     )
-
-
-def search(query):
-    """Published articles matching `query`, best first, as [Hit]."""
-    words = terms(query)
-    if not words:
-        return []
-    rows = _postgres_hits(words) if connection.vendor == "postgresql" else _sqlite_hits(words)
-    visible = set(
-        Article.objects.published()
-        .filter(pk__in=[pk for pk, _ in rows])
-        .values_list("pk", flat=True)
-    )
-    return [Hit(pk, _marked(snippet)) for pk, snippet in rows if pk in visible]

@@ -8,10 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from . import previews, seo
+from . import previews, search, seo
 from .models import Article, Citation, SiteSettings, SlugRedirect, Supplement
-from .search import MAX_QUERY_LENGTH
-from .search import search as search_articles
 
 
 def _listed(queryset):
@@ -101,20 +99,21 @@ def supplement_list(request):
     return render(request, "articles/supplement_list.html", {"supplements": supplements})
 
 
-def search(request):
+def search_page(request):
     query = request.GET.get("q", "").strip()
-    hits = search_articles(query)
-    page = Paginator(hits, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    articles = Article.objects.prefetch_related("supplements").in_bulk(
-        [hit.article_id for hit in page]
+    page = Paginator(search.search(query), settings.ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    results = [(articles[hit.article_id], hit.snippet) for hit in page]
+    ids = list(page)
+    articles = Article.objects.prefetch_related("supplements").in_bulk(ids)
+    passages = search.snippets(query, ids)
+    results = [(articles[pk], passages.get(pk, "")) for pk in ids]
     context = {
         "query": query,
         "page_obj": page,
         "results": results,
-        "too_long": len(query) > MAX_QUERY_LENGTH,
-        "max_length": MAX_QUERY_LENGTH,
+        "too_long": len(query) > search.MAX_QUERY_LENGTH,
+        "max_length": search.MAX_QUERY_LENGTH,
     }
     return render(request, "articles/search.html", context)
 

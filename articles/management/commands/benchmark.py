@@ -8,7 +8,8 @@ for a fixed time per row:
                   the page cache; the article is the client's, 5 to 9 kB of HTML)
   article (cached) the same page from the page cache
   home            the home page, from the page cache
-  search          /search/?q=magnesium+sleep, never cached
+  search (most)   /search/?q=magnesium+sleep: common words, nearly every article matches
+  search (few)    /search/?q=compound7+sleep: a rare word, at most 1 in 1,000 matches
   static file     the same article HTML saved under STATIC_ROOT, served by whitenoise
 
 It prints requests per second, p50 and p99 latency and each row's ratio to the static file,
@@ -43,7 +44,8 @@ ROWS = [
     ("article (cold)", ARTICLE, {"Cookie": "sessionid=benchmark-bypass"}),
     ("article (cached)", ARTICLE, {}),
     ("home", "/", {}),
-    ("search", "/search/?q=magnesium+sleep", {}),
+    ("search (most)", "/search/?q=magnesium+sleep", {}),  # matches nearly every article
+    ("search (few)", "/search/?q=compound7+sleep", {}),  # at most 1 in 1,000 articles
     ("static file", "/static/bench/article.html", {}),
 ]
 
@@ -109,6 +111,80 @@ def fire(port, path, count, threads=4):
         return sum(pool.map(one, range(count)))
 
 
+def site_environment(workdir, database_url="", redis_url=""):
+    """Settings for a throwaway site in `workdir`, as production would set them."""
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "MGSITE_VAR_DIR": str(workdir),
+        "STATIC_ROOT": str(workdir / "static"),
+        "CACHE_DIR": str(workdir / "cache"),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'db.sqlite3'}",
+        "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+    }
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def manage(env, *arguments, quiet=True):
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else subprocess.PIPE,
+        text=True,
+    )
+
+
+def build_site(workdir, env, articles, fresh_database=False):
+    if fresh_database:
+        manage(env, "flush", "--noinput")
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    manage(env, "benchmark_data", "--articles", str(articles))
+
+
+def start_gunicorn(env, workers):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "mgsite.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--no-control-socket",
+        ],  # fmt: skip
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise CommandError("gunicorn did not start")
+
+
+def wrk_command(port, path, connections, seconds, headers=None):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    return [*command, f"http://127.0.0.1:{port}{path}"]
+
+
 class Command(BaseCommand):
     help = "Benchmark the site under gunicorn against a static file (see the module docstring)."
 
@@ -121,6 +197,9 @@ class Command(BaseCommand):
         parser.add_argument("--database-url", default="", help="default: a SQLite file")
         parser.add_argument("--redis-url", default="", help="default: the file cache")
         parser.add_argument("--smoke", action="store_true", help="tiny and quick: for CI")
+        parser.add_argument(
+            "--rows", default="", help="only these rows, by their first word: e.g. search,static"
+        )
 
     def handle(self, *args, **options):
         if options["smoke"]:
@@ -134,71 +213,35 @@ class Command(BaseCommand):
             results[size] = self._run_size(size, options)
         self._summary(results, options)
 
-    def _environment(self, workdir, options):
-        env = {
-            **os.environ,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "MGSITE_VAR_DIR": str(workdir),
-            "STATIC_ROOT": str(workdir / "static"),
-            "CACHE_DIR": str(workdir / "cache"),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "SECURE_SSL_REDIRECT": "false",
-            "DATABASE_URL": options["database_url"] or f"sqlite:///{workdir / 'db.sqlite3'}",
-            "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
-        }
-        env.pop("REDIS_URL", None)
-        if options["redis_url"]:
-            env["REDIS_URL"] = options["redis_url"]
-        return env
-
-    def _manage(self, env, *arguments):
-        subprocess.run(
-            [sys.executable, "manage.py", *arguments],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-
     def _run_size(self, size, options):
         workdir = Path(tempfile.mkdtemp(prefix="mgsite-bench-"))
-        env = self._environment(workdir, options)
+        env = site_environment(workdir, options["database_url"], options["redis_url"])
         try:
-            if options["database_url"]:
-                self._manage(env, "flush", "--noinput")
             started = time.monotonic()
-            self._manage(env, "migrate", "--noinput")
-            self._manage(env, "collectstatic", "--noinput")
-            self._manage(env, "benchmark_data", "--articles", str(size))
+            build_site(workdir, env, size, fresh_database=bool(options["database_url"]))
             self.stdout.write(f"site built in {time.monotonic() - started:.0f} s")
             return self._load(env, options)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
     def _load(self, env, options):
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "mgsite.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(options["workers"]),
-                "--no-control-socket",
-            ],  # fmt: skip
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server, port = start_gunicorn(env, options["workers"])
         try:
-            self._wait_for(port)
             rows = {}
+            chosen = [row.strip() for row in options["rows"].split(",") if row.strip()]
             for name, path, headers in ROWS:
+                if (
+                    chosen
+                    and name.split()[0] not in chosen
+                    and name.split()[-1].strip("()") not in chosen
+                ):
+                    continue
                 fire(port, path, 20)  # warm: imports, caches, connections
-                rows[name] = self._wrk(port, path, headers, options)
+                command = wrk_command(
+                    port, path, options["connections"], options["duration"], headers
+                )
+                result = subprocess.run(command, capture_output=True, text=True, check=True)
+                rows[name] = parse_wrk(result.stdout)
                 self.stdout.write(
                     f"{name:17} {rows[name]['rps']:9.0f} req/s  p50 {rows[name]['p50']:7.2f} ms"
                     f"  p99 {rows[name]['p99']:7.2f} ms  errors {rows[name]['errors']}"
@@ -213,33 +256,11 @@ class Command(BaseCommand):
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
 
-    def _wait_for(self, port, seconds=30):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise CommandError("gunicorn did not start")
-
-    def _wrk(self, port, path, headers, options):
-        command = [
-            "wrk",
-            "-t2",
-            f"-c{options['connections']}",
-            f"-d{options['duration']}s",
-            "--latency",
-        ]
-        for name, value in headers.items():
-            command += ["-H", f"{name}: {value}"]
-        command.append(f"http://127.0.0.1:{port}{path}")
-        result = subprocess.run(command, capture_output=True, text=True, check=True)
-        return parse_wrk(result.stdout)
-
     def _summary(self, results, options):
         self.stdout.write("\n== Ratios to the static file (requests per second), per size")
         for size, result in results.items():
+            if "static file" not in result["rows"]:
+                continue
             static = result["rows"]["static file"]["rps"] or float("nan")
             ratios = "  ".join(
                 f"{name} {row['rps'] / static:.2f}"
@@ -251,7 +272,9 @@ class Command(BaseCommand):
         if len(sizes) > 1:
             small, large = results[sizes[0]]["rows"], results[sizes[-1]]["rows"]
             self.stdout.write(f"\n== p50 at {sizes[-1]} articles / p50 at {sizes[0]}")
-            for name in ["article (cold)", "search", "home"]:
+            for name in ["article (cold)", "search (most)", "search (few)", "home"]:
+                if name not in large:
+                    continue
                 self.stdout.write(f"{name:17} {large[name]['p50'] / small[name]['p50']:.2f}x")
         self.stdout.write(
             f"\n== Worker memory (MiB): start, after {options['memory_requests']} requests, "

@@ -97,7 +97,9 @@ class Command(BaseCommand):
         for start in range(0, count, BATCH):
             batch = []
             for n in range(start, min(start + BATCH, count)):
-                intro = self._paragraph(rng)
+                # One rare word per article (a thousand of them): a selective search matches
+                # at most count / 1000 articles, a common-word search nearly all of them.
+                intro = f"{self._paragraph(rng)} Compound{n % 1000}."
                 batch.append(
                     Article(
                         title=f"Benchmark article {n}: {rng.choice(WORDS)} and {rng.choice(WORDS)}",
