@@ -5,6 +5,7 @@ with `onload=`, or `evil.html` sent as image/gif, is stored as is). This one ope
 with Pillow, accepts only raster formats it recognises, and names the stored file itself.
 """
 
+import re
 import uuid
 
 from django import forms
@@ -12,6 +13,10 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
+
+# Markup inside an image file makes it a polyglot: harmless as an image, dangerous if any
+# browser or proxy ever treats it as HTML or SVG. Real image data does not contain these.
+MARKUP = re.compile(rb"<\s*(?:html|script|svg|body|iframe|object|embed|!doctype)\b", re.IGNORECASE)
 
 # Pillow's format name -> the extension the stored file gets.
 ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
@@ -36,6 +41,12 @@ class ImageUploadForm(forms.Form):
             raise forms.ValidationError(
                 "That file is not an image we can read. Upload a PNG, JPEG, GIF or WebP image."
             ) from None
+        upload.seek(0)
+        if MARKUP.search(upload.read()):
+            raise forms.ValidationError(
+                "That image also contains web page code (HTML or script), so it is refused. "
+                "Export it again from an image editor."
+            )
         if image_format not in ALLOWED_FORMATS:
             raise forms.ValidationError(
                 f"{image_format} images are not accepted. Upload a PNG, JPEG, GIF or WebP image."

@@ -1,0 +1,111 @@
+"""Security headers, login throttling and upload refusals."""
+
+import io
+import mimetypes
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+LOGIN = "/admin/login/"
+
+
+def test_public_pages_send_a_strict_policy_and_headers(client, seed_article):
+    response = client.get(seed_article.get_absolute_url(), secure=True)
+    policy = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in directives["script-src"]
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "max-age=31536000" in response["Strict-Transport-Security"]
+
+
+def test_the_admin_gets_the_same_script_policy(admin_client, seed_article):
+    url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    assert "script-src 'self';" in admin_client.get(url)["Content-Security-Policy"] + ";"
+
+
+def test_cookies_are_http_only():
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
+
+
+def attempt(client, username, password, address="10.0.0.1"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_superuser("boss", "", "the-right-long-password")
+
+
+def test_a_user_name_is_locked_after_repeated_failures(client, staff):
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = attempt(client, "boss", "wrong", address=f"10.0.0.{n + 1}")
+        assert response.status_code == 200  # the ordinary "wrong password" form
+    assert attempt(client, "boss", "wrong", address="10.0.0.50").status_code == 429
+    locked = attempt(client, "boss", "the-right-long-password", address="10.0.0.99")
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+
+
+def test_an_address_is_locked_after_repeated_failures(client, staff):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, f"nobody{n}", "wrong", address="10.9.9.9")
+    assert attempt(client, "boss", "the-right-long-password", address="10.9.9.9").status_code == 429
+    # Another address is not affected.
+    assert attempt(client, "boss", "the-right-long-password", address="10.1.1.1").status_code == 302
+
+
+def test_a_superuser_unlocks_from_the_admin(client, admin_client, staff):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "boss", "wrong")
+    assert attempt(client, "boss", "the-right-long-password").status_code == 429
+    attempts = reverse("admin:axes_accessattempt_changelist")
+    assert admin_client.get(attempts).status_code == 200
+    ids = list(AccessAttempt.objects.values_list("pk", flat=True))
+    admin_client.post(
+        attempts, {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
+    )
+    assert not AccessAttempt.objects.exists()
+    assert attempt(client, "boss", "the-right-long-password").status_code == 302
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "blue").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.txt", b"just text", "not an image we can read"),
+        ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+         "not an image we can read"),
+        ("polyglot.png", png_bytes() + b"<html><script>alert(1)</script></html>",
+         "contains web page code"),
+        ("tail.png", png_bytes().replace(b"IEND", b"IEND<!DOCTYPE html>"), "web page code"),
+    ],
+)  # fmt: skip
+def test_uploads_refused_with_a_clear_message(admin_client, settings, name, content, message):
+    upload = SimpleUploadedFile(name, content, content_type="image/png")
+    response = admin_client.post("/markdownx/upload/", {"image": upload})
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert not (settings.MEDIA_ROOT / "uploads").exists()
+
+
+def test_stored_uploads_are_named_as_images_never_as_html(admin_client, settings):
+    upload = SimpleUploadedFile("page.html", png_bytes(), content_type="text/html")
+    code = admin_client.post("/markdownx/upload/", {"image": upload}).json()["image_code"]
+    assert code.endswith(".png)")
+    stored = next((settings.MEDIA_ROOT / "uploads").iterdir())
+    assert mimetypes.guess_type(stored.name)[0] == "image/png"
