@@ -47,7 +47,7 @@ class SectionInline(admin.StackedInline):
     formfield_overrides = MARKDOWN_WIDGETS
 
 
-class UpdateNoteInline(admin.TabularInline):
+class UpdateNoteInline(admin.StackedInline):
     model = ArticleUpdate
     extra = 0
     fields = ["date", "note"]
@@ -145,14 +145,20 @@ class ArticleAdmin(VersionAdmin):
 
     class Media:
         # Editors in new inline rows, and upload errors shown (see the script).
-        js = ["js/markdownx-admin.js"]
+        js = ["js/markdownx-admin.js", "js/admin-accessibility.js"]
         css = {"all": ["css/admin-markdown.css", "css/admin-revisions.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "summary":
             # Up to 300 characters: easier to read and edit in a box than on one line.
             kwargs["widget"] = widgets.AdminTextareaWidget(attrs={"rows": 3})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateTimeField) and field is not None:
+            # The admin's date and time boxes share one label; give each a name of its own.
+            date_input, time_input = field.widget.widgets
+            date_input.attrs["aria-label"] = f"{db_field.verbose_name.capitalize()}: date"
+            time_input.attrs["aria-label"] = f"{db_field.verbose_name.capitalize()}: time"
+        return field
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("supplements")
