@@ -8,6 +8,7 @@ import shutil
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
@@ -65,8 +66,11 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with no cached pages (with REDIS_URL: the Redis database it names)."""
+    """Each test starts with no cached pages (with REDIS_URL: the Redis database it names),
+    and with no remembered content types: live_server tests empty the database, and the
+    types made again afterwards get new ids on PostgreSQL."""
     cache.clear()
+    ContentType.objects.clear_cache()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -124,16 +128,27 @@ def make_article(db):
     return make
 
 
+def load_migration_data():
+    """What the data migrations load: the seed article, the Editors group, the disclaimer.
+
+    Transactional tests (live_server) empty the database when they end, so it is loaded
+    again, by the migrations' own functions (each does nothing if its data is there).
+    """
+    for module, function in [
+        ("0002_seed_magnesium_article", "load_seed_article"),
+        ("0004_editors_group", "create_editors_group"),
+        ("0007_default_disclaimer", "create_site_settings"),
+        ("0008_editors_references", "grant"),
+    ]:
+        migration = importlib.import_module(f"articles.migrations.{module}")
+        getattr(migration, function)(django_apps, schema_editor=None)
+
+
 @pytest.fixture
 def seed_article(db):
-    """The client's article, as the data migration loads it.
-
-    Transactional tests (live_server) empty the database when they end, so the seed is
-    loaded again here, by the migration's own function, whenever it is missing.
-    """
-    seed = importlib.import_module("articles.migrations.0002_seed_magnesium_article")
-    seed.load_seed_article(django_apps, schema_editor=None)
-    return Article.objects.get(slug=seed.ARTICLE["slug"])
+    """The client's article, as the data migration loads it (with the rest of its data)."""
+    load_migration_data()
+    return Article.objects.get(slug="magnesium-glycinate-for-sleep")
 
 
 @pytest.fixture
@@ -141,6 +156,7 @@ def editor(db, django_user_model):
     """A staff user in the Editors group, as the migration made it."""
     from django.contrib.auth.models import Group
 
+    load_migration_data()
     user = django_user_model.objects.create_user(
         "edith", password="an-editors-long-password", is_staff=True
     )
