@@ -35,6 +35,7 @@ from django.utils.http import http_date, quote_etag
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "pages:state"
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,6 @@ def current_state():
     if next_change_at is not None and time.time() >= next_change_at:
         state = new_generation()
     return state
-
-
-_MISSING = object()
 
 
 def _key(request, state):
