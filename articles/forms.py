@@ -1,6 +1,7 @@
 """The article form editors use in the admin: edit conflicts and old addresses."""
 
 from django import forms
+from django.db.models import F
 from django.utils import formats, timezone
 from reversion.models import Version
 
@@ -90,9 +91,10 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _refuse_stale_save(self):
-        # Lock the article's row until this save commits (the admin wraps it in a
-        # transaction), so two saves cannot both pass this check on PostgreSQL.
-        Article.objects.select_for_update().filter(pk=self.instance.pk).first()
+        # Take the article's write lock until this save commits (the admin wraps it in a
+        # transaction): a second save waits here, then sees the first one's revision. A no-op
+        # UPDATE locks the row on PostgreSQL and the database on SQLite alike.
+        Article.objects.filter(pk=self.instance.pk).update(updated_at=F("updated_at"))
         latest = latest_version(self.instance.pk)
         opened = self.cleaned_data.get("opened_revision") or ""
         if latest is None or str(latest.pk) == opened:
