@@ -87,18 +87,30 @@ def content_changed():
     transaction.on_commit(_new_generation_quietly)
 
 
+# Set when this process could not start a new generation (the cache was unreachable): the
+# pages from before the change must not come back when the cache does, so this process
+# starts one before it serves anything cached again.
+_generation_owed = False
+
+
 def _new_generation_quietly():
+    global _generation_owed
     try:
         new_generation()
-    except Exception:  # the cache is down: nothing cached can be served stale meanwhile
+        _generation_owed = False
+    except Exception:
+        _generation_owed = True
         logger.warning("page cache: could not start a new generation", exc_info=True)
 
 
 def current_state():
-    """The live generation; a new one if a scheduled go-live or expiry has passed since."""
+    """The live generation; a new one if a scheduled go-live or expiry has passed since, or if
+    this process owes one from a change made while the cache was unreachable."""
+    global _generation_owed
     state = cache.get(STATE_KEY)
-    if state is None:
+    if state is None or _generation_owed:
         state = new_generation()
+        _generation_owed = False
     # Kept per generation: the first request of a generation looks it up (one query).
     next_key = f"pages:next:{state.generation}"
     next_change_at = cache.get(next_key, _MISSING)

@@ -216,3 +216,18 @@ def test_runs_on_the_redis_the_environment_names(client, article):
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
     client.get(article.get_absolute_url())
     assert cache.get(page_cache.STATE_KEY) is not None
+
+
+def test_a_change_made_while_the_cache_is_unreachable_is_not_lost(client, article, monkeypatch):
+    """A Redis blip, not a restart: the old generation is still there when it comes back."""
+    url = article.get_absolute_url()
+    client.get(url)  # cached under the current generation
+
+    def unreachable():
+        raise ConnectionError("cache unreachable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(page_cache, "new_generation", unreachable)
+        article.title = "Changed during the blip"
+        article.save()  # cannot start a new generation
+    assert "Changed during the blip" in html(client, url)
