@@ -141,6 +141,7 @@ class ArticleAdmin(VersionAdmin):
             "Old addresses",
             {"fields": ["take_over_address"], "classes": ["collapse"]},
         ),
+        ("Saving", {"fields": ["revision_note"]}),
     ]
 
     class Media:
@@ -174,6 +175,7 @@ class ArticleAdmin(VersionAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        request.revision_note = form.cleaned_data.get("revision_note", "").strip()
         if obj.author_id is None:
             obj.author = request.user
         with citations.deferred_rendering():
@@ -184,6 +186,23 @@ class ArticleAdmin(VersionAdmin):
         with citations.deferred_rendering():
             super().save_related(request, form, formsets, change)
         form.instance.rerender()
+
+    # The revision's comment: the editor's note, if any, before Django's summary of the change.
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._note_revision(request, entry)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._note_revision(request, entry)
+        return entry
+
+    def _note_revision(self, request, entry):
+        note = getattr(request, "revision_note", "")
+        if note and reversion.is_active():
+            set_comment(f"{note} ({entry.get_change_message()})")
 
     # Actions: each is saved as a revision, with the action as its comment.
 

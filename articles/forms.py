@@ -35,6 +35,12 @@ class ArticleAdminForm(forms.ModelForm):
     # The article's newest revision when this form was opened: if another is newer at save
     # time, someone else saved in between and this save would overwrite their work.
     opened_revision = forms.CharField(required=False, widget=forms.HiddenInput)
+    revision_note = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Note for the history",
+        help_text="Optional: what this save changes and why. Shown in the article's history.",
+    )
     take_over_address = forms.BooleanField(
         required=False,
         label="Take over this old address",

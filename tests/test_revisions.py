@@ -40,6 +40,16 @@ def test_every_save_is_a_revision_with_user_and_comment(admin_client, edited_twi
     assert html.count('name="from"') == 3 and "First revision" in html
 
 
+def test_an_editor_can_note_why_in_the_revision(admin_client, seed_article):
+    save_edit(
+        admin_client, seed_article, subtitle="Sleep", revision_note="Shorter subtitle, per review"
+    )
+    comment = article_versions(seed_article.pk).first().revision.get_comment()
+    assert comment.startswith("Shorter subtitle, per review (Changed Subtitle")
+    history = reverse("admin:articles_article_history", args=[seed_article.pk])
+    assert "Shorter subtitle, per review" in admin_client.get(history).content.decode()
+
+
 def test_compare_shows_field_and_section_changes(admin_client, edited_twice):
     newest, middle, first = article_versions(edited_twice.pk)
     response = admin_client.get(
