@@ -103,23 +103,26 @@ def _new_generation_quietly():
         logger.warning("page cache: could not start a new generation", exc_info=True)
 
 
-def current_state():
-    """The live generation; a new one if a scheduled go-live or expiry has passed since, or if
-    this process owes one from a change made while the cache was unreachable."""
+def current_state(request=None):
+    """The live generation (and, given a request, its cached page or None, fetched in the
+    same round trip); a new generation if a scheduled go-live or expiry has passed since, or
+    if this process owes one from a change made while the cache was unreachable."""
     global _generation_owed
     state = cache.get(STATE_KEY)
     if state is None or _generation_owed:
         state = new_generation()
         _generation_owed = False
-    # Kept per generation: the first request of a generation looks it up (one query).
+    # The next scheduled change is kept per generation: its first request looks it up.
     next_key = f"pages:next:{state.generation}"
-    next_change_at = cache.get(next_key, _MISSING)
+    page_key = _key(request, state) if request is not None else None
+    found = cache.get_many([next_key, page_key] if page_key else [next_key])
+    next_change_at = found.get(next_key, _MISSING)
     if next_change_at is _MISSING:
         next_change_at = _next_scheduled_change()
         cache.set(next_key, next_change_at, timeout=settings.PAGE_CACHE_SECONDS)
     if next_change_at is not None and time.time() >= next_change_at:
-        state = new_generation()
-    return state
+        return new_generation(), None
+    return state, found.get(page_key)
 
 
 def _key(request, state):
@@ -170,9 +173,8 @@ def cached_for_visitors(view):
                 patch_cache_control(response, private=True)
             return response
         try:
-            state = current_state()
+            state, entry = current_state(request)
             key = _key(request, state)
-            entry = cache.get(key)
         except Exception:
             logger.warning("page cache unavailable; serving uncached", exc_info=True)
             return view(request, *args, **kwargs)

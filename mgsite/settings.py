@@ -104,10 +104,16 @@ TEMPLATES = [
     },
 ]
 
+_database_url = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    "default": dj_database_url.parse(
+        _database_url,
+        # A server database keeps each worker's connection (checked before reuse): opening
+        # one per request costs PostgreSQL a new process every time. SQLite needs none.
+        conn_max_age=int(
+            os.environ.get("CONN_MAX_AGE", "0" if _database_url.startswith("sqlite") else "60")
+        ),
+        conn_health_checks=True,
     )
 }
 

@@ -5,9 +5,11 @@ The words vary from article to article so that search has real work to do. Also 
 article page as a static file, for the benchmark's static-file row.
 """
 
+import importlib
 import random
 from pathlib import Path
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -79,6 +81,14 @@ class Command(BaseCommand):
     def handle(self, *args, articles, static_copy, **options):
         rng = random.Random(20261126)  # the same site every run
         with transaction.atomic():
+            # The client's article and the disclaimer, as their migrations load them: a
+            # database emptied with `flush` (the PostgreSQL runs) has them no longer.
+            for module, function in [
+                ("0002_seed_magnesium_article", "load_seed_article"),
+                ("0007_default_disclaimer", "create_site_settings"),
+            ]:
+                migration = importlib.import_module(f"articles.migrations.{module}")
+                getattr(migration, function)(django_apps, schema_editor=None)
             supplements = [
                 Supplement.objects.get_or_create(
                     slug=f"bench-{n}", defaults={"name": f"{name} (benchmark)"}
@@ -146,9 +156,7 @@ class Command(BaseCommand):
                     search_index.update(article)
 
     def _save_static_copy(self, relative_path):
-        article = Article.objects.published().order_by("pk").first()
-        if article is None:
-            return
+        article = Article.objects.get(slug="magnesium-glycinate-for-sleep")
         response = Client().get(article.get_absolute_url())
         target = Path(settings.STATIC_ROOT) / relative_path
         target.parent.mkdir(parents=True, exist_ok=True)
