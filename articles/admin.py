@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -263,21 +264,22 @@ class ArticleAdmin(VersionAdmin):
         return article
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            self._ensure_first_revision(request, object_id)
         article = Article.objects.filter(pk=object_id).first()
         if article is not None:
-            extra_context = {"content_checks": run_checks(article), **(extra_context or {})}
+            if request.method == "GET":
+                self._ensure_first_revision(request, article)
+            # Run only if the form is shown (not for a save that redirects).
+            checks = SimpleLazyObject(lambda: run_checks(article))
+            extra_context = {"content_checks": checks, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _ensure_first_revision(self, request, object_id):
+    def _ensure_first_revision(self, request, article):
         """Record an article made outside the admin (the seed, an import) as it is now.
 
         Edit conflicts and comparisons start from the revision a form was opened on, so
         every article an editor opens needs one.
         """
-        article = Article.objects.filter(pk=object_id).first()
-        if article is None or not self.has_change_permission(request, article):
+        if not self.has_change_permission(request, article):
             return
         if article_versions(article.pk).exists():
             return

@@ -68,9 +68,11 @@ def _headings_check(levels):
 
 
 def _broken_links(links, ids):
+    """Internal links that lead nowhere: unknown paths, missing anchors, articles that are
+    not live (nor an old address of a live one). Two queries, however many links."""
     from .models import Article, SlugRedirect
 
-    broken = []
+    broken, article_links = [], {}
     for href in links:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or href.startswith("mailto:"):
@@ -85,13 +87,17 @@ def _broken_links(links, ids):
             broken.append(href)
             continue
         if match.view_name == "articles:detail":
-            slug = match.kwargs["slug"]
-            live = Article.objects.published()
-            if not (
-                live.filter(slug=slug).exists()
-                or SlugRedirect.objects.filter(old_slug=slug, article__in=live).exists()
-            ):
-                broken.append(href)
+            article_links[href] = match.kwargs["slug"]
+    if article_links:
+        slugs = set(article_links.values())
+        live = Article.objects.published()
+        found = set(live.filter(slug__in=slugs).values_list("slug", flat=True))
+        found |= set(
+            SlugRedirect.objects.filter(old_slug__in=slugs, article__in=live).values_list(
+                "old_slug", flat=True
+            )
+        )
+        broken += [href for href, slug in article_links.items() if slug not in found]
     return broken
 
 

@@ -1,18 +1,17 @@
 """Shared fixtures: small factories and the settings every test runs under."""
 
-import importlib
 import itertools
 import os
 import shutil
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
+from articles import initial_data
 from articles.models import Article, Section, Supplement
 
 CHROMIUM = "/usr/bin/chromium"
@@ -128,26 +127,11 @@ def make_article(db):
     return make
 
 
-def load_migration_data():
-    """What the data migrations load: the seed article, the Editors group, the disclaimer.
-
-    Transactional tests (live_server) empty the database when they end, so it is loaded
-    again, by the migrations' own functions (each does nothing if its data is there).
-    """
-    for module, function in [
-        ("0002_seed_magnesium_article", "load_seed_article"),
-        ("0004_editors_group", "create_editors_group"),
-        ("0007_default_disclaimer", "create_site_settings"),
-        ("0008_editors_references", "grant"),
-    ]:
-        migration = importlib.import_module(f"articles.migrations.{module}")
-        getattr(migration, function)(django_apps, schema_editor=None)
-
-
 @pytest.fixture
 def seed_article(db):
-    """The client's article, as the data migration loads it (with the rest of its data)."""
-    load_migration_data()
+    """The client's article, as the data migration loads it (with the rest of its data:
+    live_server tests empty the database when they end)."""
+    initial_data.load()
     return Article.objects.get(slug="magnesium-glycinate-for-sleep")
 
 
@@ -156,7 +140,7 @@ def editor(db, django_user_model):
     """A staff user in the Editors group, as the migration made it."""
     from django.contrib.auth.models import Group
 
-    load_migration_data()
+    initial_data.load()
     user = django_user_model.objects.create_user(
         "edith", password="an-editors-long-password", is_staff=True
     )

@@ -61,15 +61,13 @@ def parse_wrk(output):
         match = re.search(pattern, text)
         return match.group(1) if match else None
 
-    def millis(value):
+    def millis(value):  # wrk writes e.g. 850.00us, 4.16ms, 1.08s
         if value is None:
             return float("nan")
-        amount, unit = float(value[:-2] if value.endswith(("ms", "us")) else value[:-1]), value
-        if unit.endswith("us"):
-            return amount / 1000
-        if unit.endswith("ms"):
-            return amount
-        return amount * 1000  # seconds
+        for unit, factor in [("us", 0.001), ("ms", 1.0), ("s", 1000.0)]:
+            if value.endswith(unit):
+                return float(value[: -len(unit)]) * factor
+        return float("nan")
 
     return {
         "rps": float(number(r"Requests/sec:\s+([\d.]+)") or 0),

@@ -5,18 +5,16 @@ The words vary from article to article so that search has real work to do. Also 
 article page as a static file, for the benchmark's static-file row.
 """
 
-import importlib
 import random
 from pathlib import Path
 
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from articles import search_index
+from articles import initial_data, search_index
 from articles.markdown import render_markdown, to_plain_text
 from articles.models import Article, Section, Supplement
 
@@ -81,14 +79,9 @@ class Command(BaseCommand):
     def handle(self, *args, articles, static_copy, **options):
         rng = random.Random(20261126)  # the same site every run
         with transaction.atomic():
-            # The client's article and the disclaimer, as their migrations load them: a
-            # database emptied with `flush` (the PostgreSQL runs) has them no longer.
-            for module, function in [
-                ("0002_seed_magnesium_article", "load_seed_article"),
-                ("0007_default_disclaimer", "create_site_settings"),
-            ]:
-                migration = importlib.import_module(f"articles.migrations.{module}")
-                getattr(migration, function)(django_apps, schema_editor=None)
+            # A database emptied with `flush` (the PostgreSQL runs) has lost the client's
+            # article and the disclaimer the migrations loaded.
+            initial_data.load()
             supplements = [
                 Supplement.objects.get_or_create(
                     slug=f"bench-{n}", defaults={"name": f"{name} (benchmark)"}
