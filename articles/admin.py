@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,9 +21,9 @@ from reversion import set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
-from . import citations, previews
+from . import previews
 from .checks import run_checks
-from .forms import ArticleAdminForm, SectionForm
+from .forms import ArticleAdminForm, SectionForm, SectionFormSet
 from .models import (
     Article,
     ArticleUpdate,
@@ -34,14 +34,45 @@ from .models import (
     Supplement,
 )
 from .revisions import article_versions, compare
+from .signals import changes
 
 # The admin maps TextField (MarkdownxField's parent) to a plain textarea; put the editor back.
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
 
+class ChangesOnceAdmin(VersionAdmin):
+    """Every write through the admin is one content change: whatever rows a save, an action,
+    a delete or a restore touches, the article is rendered, indexed and its pages renewed
+    once, inside the same transaction (articles.signals.changes)."""
+
+    def _changes(self):
+        return transaction.atomic(using=router.db_for_write(self.model))
+
+    def changeform_view(self, *args, **kwargs):
+        with self._changes(), changes():
+            return super().changeform_view(*args, **kwargs)
+
+    def changelist_view(self, *args, **kwargs):
+        with self._changes(), changes():
+            return super().changelist_view(*args, **kwargs)
+
+    def delete_view(self, *args, **kwargs):
+        with self._changes(), changes():
+            return super().delete_view(*args, **kwargs)
+
+    def revision_view(self, *args, **kwargs):
+        with self._changes(), changes():
+            return super().revision_view(*args, **kwargs)
+
+    def recover_view(self, *args, **kwargs):
+        with self._changes(), changes():
+            return super().recover_view(*args, **kwargs)
+
+
 class SectionInline(admin.StackedInline):
     model = Section
     form = SectionForm
+    formset = SectionFormSet
     extra = 0
     fields = ["position", "heading", "anchor", "body"]
     prepopulated_fields = {"anchor": ["heading"]}
@@ -108,7 +139,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(ChangesOnceAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline, UpdateNoteInline]
     formfield_overrides = MARKDOWN_WIDGETS
@@ -179,14 +210,7 @@ class ArticleAdmin(VersionAdmin):
         request.revision_note = form.cleaned_data.get("revision_note", "").strip()
         if obj.author_id is None:
             obj.author = request.user
-        with citations.deferred_rendering():
-            super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        # Render once, after every section is saved, so citations number across all of them.
-        with citations.deferred_rendering():
-            super().save_related(request, form, formsets, change)
-        form.instance.rerender()
+        super().save_model(request, obj, form, change)
 
     # The revision's comment: the editor's note, if any, before Django's summary of the change.
 
@@ -400,14 +424,14 @@ class ArticleAdmin(VersionAdmin):
 
 
 @admin.register(Supplement)
-class SupplementAdmin(VersionAdmin):
+class SupplementAdmin(ChangesOnceAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Reference)
-class ReferenceAdmin(VersionAdmin):
+class ReferenceAdmin(ChangesOnceAdmin):
     # A URL typed without a scheme is https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["key", "authors", "year", "title", "publisher"]
@@ -420,7 +444,7 @@ class ReferenceAdmin(VersionAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(VersionAdmin):
+class SiteSettingsAdmin(ChangesOnceAdmin):
     """One row: the changelist goes straight to it."""
 
     formfield_overrides = MARKDOWN_WIDGETS
@@ -432,8 +456,12 @@ class SiteSettingsAdmin(VersionAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        SiteSettings.load().save()  # made by a migration; recreated if ever missing
+        # Reading writes nothing: the row is made by a migration. If it was ever deleted,
+        # its change form shows the defaults and saving it makes it again.
         return redirect("admin:articles_sitesettings_change", 1)
+
+    def get_object(self, request, object_id, from_field=None):
+        return SiteSettings.load() if str(object_id) == "1" else None
 
 
 @admin.register(SlugRedirect)

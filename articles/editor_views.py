@@ -10,9 +10,12 @@ from functools import wraps
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from .citations import preview_html
+from . import rendering
+from .models import Citation, Reference
 from .uploads import ImageUploadForm
 
 
@@ -28,10 +31,38 @@ def editor_required(view):
     return check
 
 
+def preview_html(text):
+    """The live preview of one field, through the same pipeline as the page: citations
+    numbered within it with a reference list under it, and unknown markers called out."""
+    keys = rendering.cited_keys(text)
+    references = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
+    document = rendering.render_document([text], known_keys=references)
+    listed = [
+        Citation(number=n, reference=references[key])
+        for n, key in enumerate(document.citations, start=1)
+    ]
+    extra = render_to_string(
+        "articles/_preview_citations.html",
+        {"citations": listed, "unknown": [key for key in keys if key not in references]},
+    )
+    return document.html[0] + extra
+
+
 @require_POST
 @editor_required
 def markdownify(request):
-    return HttpResponse(preview_html(request.POST.get("content", "")))
+    text = request.POST.get("content", "")
+    limit = rendering.MAX_FIELD_CHARS
+    if len(text) > limit:
+        # markdownx puts any answer into the preview: this one explains itself there.
+        message = format_html(
+            '<p class="errornote" role="alert">No preview: this text has {} characters; one '
+            "field may hold {}. Split it into more sections.</p>",
+            f"{len(text):,}",
+            f"{limit:,}",
+        )
+        return HttpResponse(message, status=413)
+    return HttpResponse(preview_html(text))
 
 
 @require_POST

@@ -1,18 +1,21 @@
-"""The article form editors use in the admin: edit conflicts and old addresses."""
+"""The article form editors use in the admin: citations, size limits, edit conflicts and
+old addresses."""
 
 from django import forms
 from django.db.models import F
 from django.utils import formats, timezone
 from reversion.models import Version
 
-from . import citations
-from .models import Article, Section, SlugRedirect
+from . import rendering
+from .models import Article, Reference, Section, SlugRedirect
 from .revisions import compare, latest_version
 
 
 def validate_citations(text):
     """Every [@key] must name a known reference: an unknown one is an error, never output."""
-    unknown = citations.unknown_keys(citations.cited_keys(text))
+    keys = rendering.cited_keys(text)
+    known = set(Reference.objects.filter(key__in=keys).values_list("key", flat=True))
+    unknown = [key for key in keys if key not in known]
     if unknown:
         markers = ", ".join(f"[@{key}]" for key in unknown)
         raise forms.ValidationError(
@@ -29,6 +32,29 @@ class SectionForm(forms.ModelForm):
 
     def clean_body(self):
         return validate_citations(self.cleaned_data["body"])
+
+
+class SectionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """The whole article (intro, sections, conclusion) within MAX_ARTICLE_CHARS. The
+        article form has already put its cleaned intro and conclusion on the instance."""
+        super().clean()
+        article = self.instance
+        bodies = [
+            form.cleaned_data.get("body", "")
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form) and hasattr(form, "cleaned_data")
+        ]
+        total = sum(map(len, [article.intro or "", article.conclusion or "", *bodies]))
+        limit = rendering.MAX_ARTICLE_CHARS
+        if total > limit:
+            raise forms.ValidationError(
+                f"The article has {total:,} characters in all; an article may hold {limit:,}. "
+                "Move part of it into an article of its own and link the two. Nothing has "
+                "been saved yet; your text is still here.",
+                code="article_too_long",
+            )
 
 
 class ArticleAdminForm(forms.ModelForm):

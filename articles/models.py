@@ -1,25 +1,41 @@
 """The editorial domain: supplements, the articles about them, their sections and sources.
 
-Markdown is rendered when an article or section is saved (`Article.rerender`) into the
-`*_html` fields beside it, with citations numbered across the whole article; views and
-templates only print the stored HTML.
+An article's Markdown is rendered as one document (`Article.rerender`, through
+articles.rendering) into the `*_html` fields beside it, with citations numbered across the
+whole article; articles.signals calls it once per change. Views and templates only print
+the stored HTML. Nothing here touches a cache: that is the signals' job.
 """
 
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import models
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import normalize_newlines, slugify
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from . import citations, page_cache, search_index
-from .markdown import render_markdown, to_plain_text
+from . import rendering
+
+
+def validate_field_length(text):
+    """One Markdown field may hold MAX_FIELD_CHARS characters: far more than any section
+    needs, and few enough that every input renders in well under a second."""
+    limit = rendering.MAX_FIELD_CHARS
+    if len(text) > limit:
+        raise ValidationError(
+            f"This text has {len(text):,} characters; one field may hold {limit:,}. "
+            "Split it into more sections. Nothing has been saved yet; your text is still here.",
+            code="too_long",
+        )
+
+
+def markdown_field(**kwargs):
+    return MarkdownxField(validators=[validate_field_length], **kwargs)
 
 
 class Supplement(models.Model):
@@ -71,6 +87,22 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-chosen", "-published_at", "-pk")[:limit]
         )
 
+    def next_scheduled_change(self):
+        """When the next published article goes live or expires (a timestamp), or None:
+        the page cache starts a new generation then (mgsite.page_cache)."""
+        now = timezone.now()
+        published = Q(status=Article.Status.PUBLISHED)
+        times = self.aggregate(
+            go_live=Min("published_at", filter=published & Q(published_at__gt=now)),
+            expiry=Min("expires_at", filter=published & Q(expires_at__gt=now)),
+        )
+        upcoming = [moment.timestamp() for moment in times.values() if moment is not None]
+        return min(upcoming, default=None)
+
+
+def next_scheduled_change():
+    return Article.objects.next_scheduled_change()
+
 
 def new_preview_key():
     return secrets.token_urlsafe(16)
@@ -93,9 +125,9 @@ class Article(models.Model):
         blank=True,
         help_text="One or two sentences for lists and search engines (the meta description).",
     )
-    intro = MarkdownxField(blank=True, help_text="Shown before the table of contents. Markdown.")
+    intro = markdown_field(blank=True, help_text="Shown before the table of contents. Markdown.")
     intro_html = models.TextField(blank=True, editable=False)
-    conclusion = MarkdownxField(blank=True, help_text="Shown after the last section. Markdown.")
+    conclusion = markdown_field(blank=True, help_text="Shown after the last section. Markdown.")
     conclusion_html = models.TextField(blank=True, editable=False)
     supplements = models.ManyToManyField(
         Supplement, blank=True, related_name="articles", help_text="What the article is about."
@@ -150,23 +182,16 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Browsers send textarea text with CRLF line ends; store one form of each text so
         # revisions compare what changed, not how it was sent.
-        self.intro = normalize_newlines(self.intro)
-        self.conclusion = normalize_newlines(self.conclusion)
+        self.intro = rendering.normalise(self.intro)
+        self.conclusion = rendering.normalise(self.conclusion)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if self.last_reviewed and not self.next_review_due:
             self.next_review_due = self.last_reviewed + timedelta(days=365)
         super().save(*args, **kwargs)
-        self.rerender()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs):
-        pk = self.pk
-        result = super().delete(*args, **kwargs)
-        search_index.remove(pk)
-        return result
 
     def clean(self):
         if self.expires_at and self.published_at and self.expires_at <= self.published_at:
@@ -185,43 +210,45 @@ class Article(models.Model):
         return "live"
 
     def rerender(self):
-        """Render all of the article's Markdown, numbering citations in order of first use.
+        """Render all of the article's Markdown as one document and store the result.
 
         Stores the HTML of the intro, conclusion and every section, the article's citations
-        and its search text. Runs after every save of the article or of one of its sections;
-        the admin defers it until all inline sections are saved (citations.deferred_rendering).
+        (numbered in order of first use) and its plain text for search. Writes with
+        update(), so it sends no signals of its own. Returns True if any HTML changed.
         """
-        if citations.rendering_deferred() or self.pk is None:
-            return
         sections = list(self.sections.all())
         texts = [self.intro, *(section.body for section in sections), self.conclusion]
-        keys = citations.cited_keys(*texts)
+        keys = rendering.cited_keys(*texts)
         known = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
-        numbers = {key: n for n, key in enumerate([k for k in keys if k in known], start=1)}
-
-        self.intro_html = render_markdown(self.intro, numbers)
-        self.conclusion_html = render_markdown(self.conclusion, numbers)
-        plain = [to_plain_text(self.intro_html)]
-        for section in sections:
-            html = render_markdown(section.body, numbers)
+        document = rendering.render_document(
+            texts, known_keys=known, reserved_ids={section.anchor for section in sections}
+        )
+        intro_html, *bodies, conclusion_html = document.html
+        changed = (intro_html, conclusion_html) != (self.intro_html, self.conclusion_html)
+        self.intro_html, self.conclusion_html = intro_html, conclusion_html
+        plain = [rendering.to_plain_text(intro_html)]
+        for section, html in zip(sections, bodies, strict=True):
             if html != section.body_html:
+                changed = True
                 Section.objects.filter(pk=section.pk).update(body_html=html)
                 section.body_html = html
-            plain += [section.heading, to_plain_text(html)]
-        plain.append(to_plain_text(self.conclusion_html))
+            plain += [section.heading, rendering.to_plain_text(html)]
+        plain.append(rendering.to_plain_text(conclusion_html))
         self.search_text = "\n".join(text for text in plain if text)
         Article.objects.filter(pk=self.pk).update(
             intro_html=self.intro_html,
             conclusion_html=self.conclusion_html,
             search_text=self.search_text,
         )
-        self.citations.all().delete()
-        Citation.objects.bulk_create(
-            Citation(article=self, reference=known[key], number=number)
-            for key, number in numbers.items()
-        )
-        search_index.update(self)
-        page_cache.content_changed()
+        numbers = {key: n for n, key in enumerate(document.citations, start=1)}
+        existing = dict(self.citations.values_list("reference__key", "number"))
+        if existing != numbers:
+            self.citations.all().delete()
+            Citation.objects.bulk_create(
+                Citation(article=self, reference=known[key], number=number)
+                for key, number in numbers.items()
+            )
+        return changed
 
     @property
     def review_overdue(self):
@@ -248,7 +275,7 @@ class Section(models.Model):
         max_length=100,
         help_text="Its link within the page, unique in the article: e.g. muscle-relaxation",
     )
-    body = MarkdownxField(blank=True, help_text="Markdown.")
+    body = markdown_field(blank=True, help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -263,17 +290,11 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         if not self.anchor:
             self.anchor = slugify(self.heading)[:100]
-        self.body = normalize_newlines(self.body)
+        self.body = rendering.normalise(self.body)
         super().save(*args, **kwargs)
-        self.article.rerender()
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.article.rerender()
-        return result
 
 
 class SlugRedirect(models.Model):
@@ -333,9 +354,6 @@ class Reference(models.Model):
     def save(self, *args, **kwargs):
         self.key = self.key.lower()
         super().save(*args, **kwargs)
-        # Articles that cite it show its new details (or now resolve a marker to it).
-        for article in Article.objects.filter(citations__reference=self).distinct():
-            article.rerender()
 
     @property
     def doi_url(self):
@@ -385,12 +403,10 @@ class ArticleUpdate(models.Model):
 class SiteSettings(models.Model):
     """Site-wide text editors keep: one row, edited in the admin."""
 
-    disclaimer = MarkdownxField(
+    disclaimer = markdown_field(
         help_text="Shown on every article: the site's 'not medical advice' notice. Markdown."
     )
     disclaimer_html = models.TextField(blank=True, editable=False)
-
-    CACHE_KEY = "articles:site-settings"
 
     class Meta:
         verbose_name = verbose_name_plural = "site settings"
@@ -400,21 +416,11 @@ class SiteSettings(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
-        self.disclaimer = normalize_newlines(self.disclaimer)
-        self.disclaimer_html = render_markdown(self.disclaimer)
+        self.disclaimer = rendering.normalise(self.disclaimer)
+        self.disclaimer_html = rendering.render_markdown(self.disclaimer)
         super().save(*args, **kwargs)
-        # Now for this connection, and on commit for every worker (see page_cache).
-        cache.delete(self.CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
     @classmethod
     def load(cls):
+        """The one row (made by a migration; unsaved defaults if it was ever deleted)."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-    @classmethod
-    def current(cls):
-        """The settings every article page prints, from the cache: one query per change."""
-        try:
-            return cache.get_or_set(cls.CACHE_KEY, cls.load, timeout=None)
-        except Exception:  # the cache is down (Redis stopped): read the row instead
-            return cls.load()

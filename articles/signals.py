@@ -1,13 +1,30 @@
-"""Receivers: old addresses kept on slug changes; cached pages renewed on content changes.
+"""The one place a content change sets off its consequences: rendering, search, caches.
 
-Signals rather than save() methods: django-reversion restores revisions with raw saves that
-skip save() but still send the signals, and relation changes only send m2m_changed.
+Any save or delete of an article, section, supplement, reference, update note, the site
+settings or an old address, and relation changes, is a content change. Its consequences:
+the article's Markdown is rendered again (`Article.rerender`, once per article however many
+of its rows changed), its search row is rewritten, and the page cache starts one new
+content generation (mgsite.page_cache).
+
+Inside `changes()` these wait until the block ends, so a save of an article with fifty
+sections renders it once and starts one generation; the admin wraps every save, action and
+restore in it, and scripts that write many rows should too. Outside it they happen at once.
+
+Signals rather than save() methods: django-reversion restores revisions with raw saves
+that skip save() but still send the signals, bulk deletes send post_delete per row, and
+relation changes only send m2m_changed.
 """
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from . import page_cache
+from mgsite import page_cache
+
+from . import search_index, site_settings
 from .models import (
     Article,
     ArticleUpdate,
@@ -18,27 +35,103 @@ from .models import (
     Supplement,
 )
 
-# Everything a public page prints comes from these (citations are renewed by rerender()).
-CONTENT_MODELS = [
-    Article,
-    Section,
-    Supplement,
-    Reference,
-    ArticleUpdate,
-    SiteSettings,
-    SlugRedirect,
-]
+
+@dataclass
+class _Changes:
+    render: set = field(default_factory=set)  # article ids to render and index again
+    removed: set = field(default_factory=set)  # article ids deleted
+    settings: bool = False  # the site settings changed
+    pages: bool = False  # anything a public page shows changed
+
+    def apply(self):
+        for article in Article.objects.filter(pk__in=self.render - self.removed):
+            article.rerender()
+            search_index.update(article)
+        for pk in self.removed:
+            search_index.remove(pk)
+        if self.settings:
+            site_settings.forget()
+        if self.pages:
+            page_cache.content_changed()
 
 
-def _content_changed(sender, **kwargs):
-    page_cache.content_changed()
+_pending = ContextVar("articles_changes", default=None)
 
 
-for model in CONTENT_MODELS:
-    post_save.connect(_content_changed, sender=model, dispatch_uid=f"pages.save.{model.__name__}")
-    post_delete.connect(_content_changed, sender=model, dispatch_uid=f"pages.del.{model.__name__}")
+@contextmanager
+def changes():
+    """Hold back the consequences of content changes until the block ends; then apply each
+    once. Nested blocks join the outermost one. Nothing is applied if the block fails."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending = _Changes()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    pending.apply()
+
+
+def _record(**what):
+    pending = _pending.get()
+    target = pending if pending is not None else _Changes()
+    for name, value in what.items():
+        if isinstance(value, set):
+            getattr(target, name).update(value)
+        else:
+            setattr(target, name, value)
+    target.pages = True
+    if pending is None:
+        target.apply()
+
+
+# Receivers ----------------------------------------------------------------------------------
+
+
+@receiver(post_save, sender=Article, dispatch_uid="articles.article_saved")
+def _article_saved(sender, instance, **kwargs):
+    _record(render={instance.pk})
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="articles.article_deleted")
+def _article_deleted(sender, instance, **kwargs):
+    _record(removed={instance.pk})
+
+
+@receiver(post_save, sender=Section, dispatch_uid="articles.section_saved")
+@receiver(post_delete, sender=Section, dispatch_uid="articles.section_deleted")
+def _section_changed(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+        return  # deleted with its article: nothing left to render
+    _record(render={instance.article_id})
+
+
+@receiver(post_save, sender=Reference, dispatch_uid="articles.reference_saved")
+def _reference_saved(sender, instance, **kwargs):
+    # Articles that cite it (or a marker now naming it) show its new details.
+    citing = Article.objects.filter(citations__reference=instance).values_list("pk", flat=True)
+    _record(render=set(citing))
+
+
+@receiver(post_save, sender=SiteSettings, dispatch_uid="articles.settings_saved")
+@receiver(post_delete, sender=SiteSettings, dispatch_uid="articles.settings_deleted")
+def _settings_changed(sender, instance, **kwargs):
+    _record(settings=True)
+
+
+def _pages_changed(sender, action="post_", **kwargs):
+    if action.startswith("post_"):  # m2m_changed also sends pre_add, pre_remove, ...
+        _record()
+
+
+for model in [Supplement, ArticleUpdate, SlugRedirect]:
+    post_save.connect(_pages_changed, sender=model, dispatch_uid=f"pages.save.{model.__name__}")
+for model in [Reference, Supplement, ArticleUpdate, SlugRedirect]:
+    post_delete.connect(_pages_changed, sender=model, dispatch_uid=f"pages.del.{model.__name__}")
 for relation in [Article.related.through, Article.supplements.through]:
-    m2m_changed.connect(_content_changed, sender=relation, dispatch_uid=f"pages.m2m.{relation}")
+    m2m_changed.connect(_pages_changed, sender=relation, dispatch_uid=f"pages.m2m.{relation}")
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="articles.record_slug_change")

@@ -1,12 +1,13 @@
 from django.urls import path
 
+from mgsite.page_cache import cached_for_visitors as cached
+
 from . import views
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
-from .page_cache import cached_for_visitors as cached
 
 app_name = "articles"
 
-# Pages that are the same for every visitor come from the page cache (articles.page_cache).
+# Pages that are the same for every visitor come from the page cache (mgsite.page_cache).
 urlpatterns = [
     path("", cached(views.home), name="home"),
     path("articles/<slug:slug>/", cached(views.article_detail), name="detail"),

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from . import previews, search, seo
-from .models import Article, Citation, SiteSettings, SlugRedirect, Supplement
+from . import previews, search, seo, site_settings
+from .models import Article, Citation, SlugRedirect, Supplement
 
 
 def _listed(queryset):
@@ -31,7 +31,7 @@ def _render_article(request, article, **context):
     context |= {
         "article": article,
         "related_articles": Article.objects.related_to(article, settings.RELATED_ARTICLES),
-        "site_settings": SiteSettings.current(),
+        "site_settings": site_settings.current(),
         "canonical_url": seo.canonical_url(request, article),
         "json_ld": seo.json_ld(request, article),
     }

@@ -177,6 +177,8 @@ else:
     }
 # How long a rendered page may stay in the cache; edits invalidate it at once regardless.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 24 * 3600))
+# When the next scheduled go-live or expiry is (a timestamp or None): pages change then.
+PAGE_CACHE_NEXT_CHANGE = "articles.models.next_scheduled_change"
 
 # Security: strict unless DEBUG; each can be relaxed from the environment (for example
 # SECURE_SSL_REDIRECT=false behind a proxy that already redirects).
@@ -227,9 +229,8 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
-# Markdown editing: the admin's live preview uses the same sanitising renderer the
-# models store with, so editors see exactly what readers will get.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_markdown"
+# Markdown editing: markdownx's widget posts to these paths; articles.editor_views answers
+# them (staff only) through the same pipeline the page is rendered with.
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 # Largest image an editor may upload through the editor, in bytes.

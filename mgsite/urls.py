@@ -7,9 +7,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles import editor_views
-from articles.page_cache import cached_for_visitors
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
+from mgsite.page_cache import cached_for_visitors
 
 admin.site.site_header = "mgsite editorial"
 admin.site.site_title = "mgsite admin"

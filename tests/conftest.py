@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles import initial_data
 from articles.models import Article, Section, Supplement
+from articles.signals import changes
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -113,15 +114,17 @@ def make_article(db):
         if published:
             fields.setdefault("status", Article.Status.PUBLISHED)
             fields.setdefault("published_at", timezone.now())
-        article = Article.objects.create(title=title or f"Article {n}", **fields)
-        for position in range(1, sections + 1):
-            Section.objects.create(
-                article=article,
-                position=position,
-                heading=f"Section {position}",
-                anchor=f"section-{position}",
-                body=f"Body of section **{position}**.",
-            )
+        with changes():  # rendered once, with all its sections
+            article = Article.objects.create(title=title or f"Article {n}", **fields)
+            for position in range(1, sections + 1):
+                Section.objects.create(
+                    article=article,
+                    position=position,
+                    heading=f"Section {position}",
+                    anchor=f"section-{position}",
+                    body=f"Body of section **{position}**.",
+                )
+        article.refresh_from_db()
         return article
 
     return make

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.markdown import render_markdown
+from articles.rendering import render_markdown
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -112,8 +112,8 @@ def test_article_markdown_renders():
     assert '<a href="https://example.org/" rel="noopener noreferrer">link</a>' in html
     assert "<li>one</li>" in html and "<blockquote>" in html
     assert '<th style="text-align:left">Dose</th>' in html
-    assert 'class="footnote-ref"' in html and 'id="fn:1"' in html
-    assert '<img alt="Capsules" src="/media/uploads/a.png" title="Title">' in html
+    assert 'class="footnote-ref"' in html and 'id="fn1"' in html
+    assert '<img src="/media/uploads/a.png" alt="Capsules" title="Title">' in html
 
 
 def test_classes_and_styles_other_than_allowed_are_dropped():

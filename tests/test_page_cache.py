@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import page_cache
 from articles.models import ArticleUpdate, Reference, Section, SiteSettings
+from mgsite import page_cache
 from tests.admin_forms import form_data, open_form
 
 

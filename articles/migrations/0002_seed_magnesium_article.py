@@ -9,7 +9,7 @@ from django.db import migrations
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.markdown import render_markdown
+from articles.rendering import render_markdown
 
 SUPPLEMENT = {"name": "Magnesium glycinate", "slug": "magnesium-glycinate"}
 

@@ -6,7 +6,7 @@ the database keeps it current. Django's models do not know either: they are read
 
 from django.db import migrations
 
-from articles.markdown import to_plain_text
+from articles.rendering import to_plain_text
 
 SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE articles_search USING fts5("

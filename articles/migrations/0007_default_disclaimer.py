@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from articles.markdown import render_markdown
+from articles.rendering import render_markdown
 
 DISCLAIMER = (
     "This article is general information, not medical advice. Talk to a doctor or "

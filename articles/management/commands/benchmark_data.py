@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import initial_data, search_index
-from articles.markdown import render_markdown, to_plain_text
 from articles.models import Article, Section, Supplement
+from articles.rendering import render_markdown, to_plain_text
 
 WORDS = [
     "magnesium",

@@ -1,0 +1,380 @@
+"""The one Markdown pipeline: markdown-it-py (CommonMark) -> citations -> nh3 -> stored HTML.
+
+Everything an editor types is untrusted. Saving an article, the admin's live preview, the
+`rerender` command and the data migrations all call `render_document`; no other module
+renders Markdown, and no view or template does.
+
+An article is one document: its intro, sections and conclusion are rendered in page order
+in one pass, so citation numbers ([@key] -> [1]) and footnote numbers run across all of it,
+and every id it produces is unique in the page (headings, footnotes, and none that the
+page's own template uses). Nothing here knows about models: callers pass the texts, the
+reference keys that exist, and the ids the page already uses.
+
+Linear time: every rule here makes one pass. The plugins' own heading-slug and task-list
+helpers are quadratic on large inputs (tens of seconds at 100,000 characters), so this
+module does those two jobs itself. Fields are limited to MAX_FIELD_CHARS and an article to
+MAX_ARTICLE_CHARS (forms and the preview endpoint say so to the editor).
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import nh3
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+MAX_FIELD_CHARS = 50_000
+MAX_ARTICLE_CHARS = 500_000
+
+# Ids the article template gives its own elements; nothing in the text may take them.
+TEMPLATE_IDS = frozenset(
+    {
+        "main", "content", "content-main", "toc-heading", "references-heading",
+        "updates-heading", "related-heading", "site-search-q", "search-q", "notes",
+    }
+)  # fmt: skip
+# Ids the pipeline makes itself: citation targets (ref-N) and footnotes (fnN, fnrefN).
+GENERATED_ID = re.compile(r"ref-\d+|fn\d+|fnref\d+(:\d+)?")
+
+# [@abbasi2012], or several at once: [@abbasi2012; @held2002]. Bounded, so a long run of
+# characters is scanned once.
+CITATION = re.compile(
+    r"\[@([a-z0-9][a-z0-9_-]{0,59}(?:\s{0,3};\s{0,3}@[a-z0-9][a-z0-9_-]{0,59}){0,19})\]",
+    re.IGNORECASE,
+)
+# Until nh3 has cleaned the HTML, a citation is a private-use placeholder (editors' text
+# cannot contain these: `normalise` removes them), so raw HTML cannot fake one.
+# Task-list boxes likewise: no <input> typed as raw HTML survives nh3.
+_CITE_OPEN, _CITE_CLOSE, _BOX, _CHECKED_BOX = "\ue000", "\ue001", "\ue002", "\ue003"
+_PLACEHOLDERS = re.compile(f"[{_CITE_OPEN}{_CITE_CLOSE}{_BOX}{_CHECKED_BOX}]")
+_CITATION_PLACEHOLDER = re.compile(f"{_CITE_OPEN}([0-9,]+){_CITE_CLOSE}")
+_TASK = re.compile(r"\[([ xX])\][ \t]")
+
+ALLOWED_TAGS = {
+    "h1", "h2", "h3", "h4", "h5", "h6",
+    "p", "br", "hr", "blockquote", "pre", "code",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "a", "em", "strong", "del", "s", "sup", "sub", "abbr",
+    "table", "thead", "tbody", "tr", "th", "td",
+    "img", "div", "section",
+}  # fmt: skip
+
+ALLOWED_ATTRIBUTES = {
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "li": {"id", "class"},
+    "ul": {"class"},
+    "sup": {"class"},
+    "a": {"href", "title", "id", "class"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "th": {"style"},
+    "td": {"style"},
+    "ol": {"start", "class"},
+    "code": {"class"},
+    "hr": {"class"},
+    "section": {"class"},
+    "div": {"class", "tabindex", "role", "aria-label"},
+}  # fmt: skip
+# Classes the pipeline sets; anything else an editor writes is dropped.
+ALLOWED_CLASSES = {
+    "a": {"footnote-backref"},
+    "li": {"footnote-item", "task-list-item"},
+    "ul": {"contains-task-list"},
+    "ol": {"footnotes-list"},
+    "sup": {"footnote-ref"},
+    "hr": {"footnotes-sep"},
+    "section": {"footnotes"},
+    "div": {"table-scroll"},
+}
+LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#-]{1,40}")
+# Tables align columns with inline styles; every other CSS property is dropped.
+ALLOWED_STYLE_PROPERTIES = {"text-align"}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass
+class Document:
+    """What rendering an article's texts gives: their HTML, and the citations it numbered."""
+
+    html: list  # one safe HTML string per text, in the order given
+    citations: list  # reference keys, in citation-number order (number = index + 1)
+    cited: list  # per text: the set of keys it cites
+
+    @property
+    def plain_text(self):
+        return "\n".join(text for text in map(to_plain_text, self.html) if text)
+
+
+@dataclass
+class _State:
+    """Numbering and ids shared by every text of one document."""
+
+    known: frozenset
+    reserved: frozenset
+    numbers: dict = field(default_factory=dict)
+    used_ids: set = field(default_factory=set)  # ids given out or already in the HTML
+    emitted: set = field(default_factory=set)  # ids that survived sanitising
+    next_suffix: dict = field(default_factory=dict)
+    footnotes: int = 0
+
+    def taken(self, value):
+        return (
+            value in self.used_ids
+            or value in self.reserved
+            or value in TEMPLATE_IDS
+            or _generated(value)
+        )
+
+    def unique_id(self, base):
+        base = base or "section"
+        if not self.taken(base):
+            self.used_ids.add(base)
+            return base
+        n = self.next_suffix.get(base, 2)
+        while self.taken(candidate := f"{base}-{n}"):
+            n += 1
+        self.next_suffix[base] = n + 1
+        self.used_ids.add(candidate)
+        return candidate
+
+
+def _generated(value):
+    return GENERATED_ID.fullmatch(value) is not None
+
+
+def normalise(text):
+    """One form of every text: LF line ends (browsers send CRLF), no placeholder characters."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _PLACEHOLDERS.sub("", text)
+
+
+# markdown-it rules -------------------------------------------------------------------------
+
+
+def _citation_rule(state, silent):
+    """[@key] or [@a; @b] as one token, before links see the brackets. Inside code spans
+    and fenced code the inline rules never run, so a marker there stays code."""
+    if state.src.startswith("[@", state.pos) is False:
+        return False
+    match = CITATION.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.content = match.group(0)
+        token.meta = {"keys": [key.strip().lstrip("@").lower() for key in match[1].split(";")]}
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(self, tokens, idx, options, env):
+    token, document = tokens[idx], env["document"]
+    keys = token.meta["keys"]
+    if not all(key in document.known for key in keys):
+        return html.escape(token.content)  # unknown keys stay as typed (forms refuse them)
+    numbers = []
+    for key in keys:
+        numbers.append(document.numbers.setdefault(key, len(document.numbers) + 1))
+        env["cited"].add(key)
+    return f"{_CITE_OPEN}{','.join(map(str, numbers))}{_CITE_CLOSE}"
+
+
+def _heading_ids(state):
+    """An id for every heading from its text, unique across the whole document."""
+    document = state.env.get("document")
+    if document is None:
+        return
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            text = "".join(
+                child.content for child in tokens[i + 1].children or () if child.type == "text"
+            )
+            token.attrSet("id", document.unique_id(slugify(text)[:80]))
+
+
+def _task_lists(state):
+    """`- [ ] item` and `- [x] item` as disabled checkboxes; one pass over the tokens."""
+    tokens = state.tokens
+    lists = []  # the open bullet lists, innermost last
+    for i, token in enumerate(tokens):
+        if token.type == "bullet_list_open":
+            lists.append(token)
+        elif token.type == "bullet_list_close":
+            lists.pop()
+        elif (
+            token.type == "inline"
+            and i >= 2
+            and tokens[i - 1].type == "paragraph_open"
+            and tokens[i - 2].type == "list_item_open"
+            and lists
+            and token.children
+            and token.children[0].type == "text"
+            and _TASK.match(token.children[0].content)
+        ):
+            first = token.children[0]
+            checked = first.content[1] in "xX"
+            first.content = first.content[4:]
+            box = Token("text", "", 0)
+            box.content = (_CHECKED_BOX if checked else _BOX) + " "
+            token.children.insert(0, box)
+            tokens[i - 2].attrSet("class", "task-list-item")
+            lists[-1].attrSet("class", "contains-task-list")
+
+
+def _render_table_open(self, tokens, idx, options, env):
+    # Wide tables scroll inside their own box on a phone, not the whole page; the box can
+    # take keyboard focus so it can be scrolled without a mouse.
+    return '<div class="table-scroll" role="region" aria-label="Table" tabindex="0">\n' + (
+        self.renderToken(tokens, idx, options, env)
+    )
+
+
+def _render_table_close(self, tokens, idx, options, env):
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+# Footnotes: numbered across the document. Each text keeps its notes under it (a note's
+# text sits in the same field as its marker), numbered on from the texts before it.
+
+
+def _footnote_number(tokens, idx, env):
+    return tokens[idx].meta["id"] + 1 + env["footnote_offset"]
+
+
+def _render_footnote_anchor_name(self, tokens, idx, options, env):
+    return str(_footnote_number(tokens, idx, env))
+
+
+def _render_footnote_caption(self, tokens, idx, options, env):
+    # Plain superscript numbers: citations are the bracketed ones, "[1]".
+    return str(_footnote_number(tokens, idx, env))
+
+
+def _render_footnote_block_open(self, tokens, idx, options, env):
+    start = env["footnote_offset"] + 1
+    start_attr = f' start="{start}"' if start > 1 else ""
+    return (
+        '<hr class="footnotes-sep">\n<section class="footnotes">\n'
+        f'<ol class="footnotes-list"{start_attr}>\n'
+    )
+
+
+@cache
+def parser(site=True):
+    """The site's Markdown: CommonMark plus tables, strikethrough, footnotes, task lists,
+    bare-URL links and citations. `site=False` is plain CommonMark (the spec tests)."""
+    md = MarkdownIt("commonmark", {"linkify": site})
+    if not site:
+        return md
+    md.enable(["table", "strikethrough", "linkify"])
+    md.use(footnote_plugin)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("task_lists", _task_lists)
+    md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    md.add_render_rule("footnote_anchor_name", _render_footnote_anchor_name)
+    md.add_render_rule("footnote_caption", _render_footnote_caption)
+    md.add_render_rule("footnote_block_open", _render_footnote_block_open)
+    return md
+
+
+# Sanitising --------------------------------------------------------------------------------
+
+
+def sanitise_html(rendered, state=None):
+    """Reduce HTML to the allow-list: no scripts, styles, handlers or unsafe URLs, only the
+    classes the pipeline sets, and each id once in the document (none the page uses)."""
+    state = state or _State(known=frozenset(), reserved=frozenset())
+
+    def attribute_filter(tag, attribute, value):
+        if attribute == "class":
+            if tag == "code":
+                return value if LANGUAGE_CLASS.fullmatch(value) else None
+            kept = [name for name in value.split() if name in ALLOWED_CLASSES.get(tag, ())]
+            return " ".join(kept) or None
+        if attribute == "id":
+            # In document order, the first element to carry an id keeps it: an id typed
+            # as raw HTML cannot repeat a heading's or take one of the page's own.
+            if value in state.emitted or value in TEMPLATE_IDS or value in state.reserved:
+                return None
+            state.emitted.add(value)
+            state.used_ids.add(value)
+        return value
+
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=attribute_filter,
+        filter_style_properties=ALLOWED_STYLE_PROPERTIES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def _fill_placeholders(clean):
+    def citation(match):
+        links = ",".join(f'<a href="#ref-{n}">{n}</a>' for n in match[1].split(","))
+        return f'<sup class="citation">[{links}]</sup>'
+
+    # Task-list boxes are shown, never editable by readers.
+    clean = clean.replace(_BOX, '<input type="checkbox" disabled aria-label="To do">')
+    clean = clean.replace(_CHECKED_BOX, '<input type="checkbox" disabled checked aria-label="Done">')
+    return _CITATION_PLACEHOLDER.sub(citation, clean)
+
+
+# The API -----------------------------------------------------------------------------------
+
+
+def render_document(texts, known_keys=(), reserved_ids=()):
+    """Render an article's texts (intro, each section's body, conclusion: page order) as
+    one document. `known_keys` are the reference keys that exist: [@key] markers for them
+    are numbered in order of first citation; others stay as typed. `reserved_ids` are ids
+    the page already has (its sections' anchors): nothing rendered takes them."""
+    md = parser()
+    state = _State(known=frozenset(known_keys), reserved=frozenset(reserved_ids))
+    rendered, cited = [], []
+    for text in texts:
+        env = {"document": state, "cited": set(), "footnote_offset": state.footnotes}
+        tokens = md.parse(normalise(text), env)
+        out = md.renderer.render(tokens, md.options, env)
+        state.footnotes += len(env.get("footnotes", {}).get("list", {}))
+        # Safe to mark: nh3 has reduced it to the allow-list; the markup added after it
+        # (citations, task boxes) is our own, built from numbers only.
+        rendered.append(mark_safe(_fill_placeholders(sanitise_html(out, state)).rstrip("\n")))  # noqa: S308
+        cited.append(env["cited"])
+    return Document(html=rendered, citations=list(state.numbers), cited=cited)
+
+
+def render_markdown(text, known_keys=()):
+    """One text on its own (the disclaimer, one field's preview): safe HTML."""
+    return render_document([text], known_keys).html[0]
+
+
+def cited_keys(*texts):
+    """Every key cited in `texts`, in order of first citation, once each (not in code)."""
+    md = parser()
+    keys = {}
+    for text in texts:
+        env = {}
+        for block in md.parse(normalise(text), env):
+            for token in block.children or ():
+                if token.type == "citation":
+                    keys.update(dict.fromkeys(token.meta["keys"]))
+    return list(keys)
+
+
+def to_plain_text(rendered_html):
+    """The words of rendered HTML, for search and word counts."""
+    words = html.unescape(strip_tags(rendered_html)).replace("\u21a9\ufe0e", " ")
+    return " ".join(words.split())
