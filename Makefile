@@ -24,9 +24,7 @@ serve: $(VENV)/.installed var/secret_key
 	$(VENV)/bin/gunicorn mgsite.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
 		--no-control-socket --access-logfile -
 
-test: $(VENV)/.installed-dev var/secret_key
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+test: lint var/secret_key
 	$(VENV)/bin/pytest
 
 # Speed against a static file, at 10, 1,000 and 10,000 articles (needs wrk: apt-get install wrk).
@@ -38,9 +36,11 @@ bench: $(VENV)/.installed var/secret_key
 loadtest: $(VENV)/.installed var/secret_key
 	$(PYTHON) manage.py loadtest $(LOAD_ARGS)
 
-lint: $(VENV)/.installed-dev
+# ruff, then the import contracts in pyproject.toml (layers, no circles).
+lint: $(VENV)/.installed-dev var/secret_key
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

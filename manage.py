@@ -7,7 +7,7 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mgsite.settings")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415  (Django's own manage.py)
 
     execute_from_command_line(sys.argv)
 

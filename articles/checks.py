@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 from django.urls import Resolver404, resolve
 from django.utils import formats
 
+from .models import Article, SlugRedirect
+from .rendering import TEMPLATE_IDS
+
 WORDS_PER_MINUTE = 200
 SUMMARY_MAX = 160  # what search engines show of a meta description
 
@@ -54,7 +57,7 @@ def _scan(article, sections):
     scan.feed(article.conclusion_html)
     # The page's own targets: the references list and its headings.
     scan.ids |= {f"ref-{n}" for n in range(1, article.citations.count() + 1)}
-    scan.ids |= {"toc-heading", "references-heading", "updates-heading", "related-heading", "main"}
+    scan.ids |= TEMPLATE_IDS
     return scan
 
 
@@ -70,8 +73,6 @@ def _headings_check(levels):
 def _broken_links(links, ids):
     """Internal links that lead nowhere: unknown paths, missing anchors, articles that are
     not live (nor an old address of a live one). Two queries, however many links."""
-    from .models import Article, SlugRedirect
-
     broken, article_links = [], {}
     for href in links:
         parts = urlsplit(href)

@@ -328,8 +328,9 @@ def _fill_placeholders(clean):
         return f'<sup class="citation">[{links}]</sup>'
 
     # Task-list boxes are shown, never editable by readers.
-    clean = clean.replace(_BOX, '<input type="checkbox" disabled aria-label="To do">')
-    clean = clean.replace(_CHECKED_BOX, '<input type="checkbox" disabled checked aria-label="Done">')
+    box = '<input type="checkbox" disabled{} aria-label="{}">'
+    clean = clean.replace(_BOX, box.format("", "To do"))
+    clean = clean.replace(_CHECKED_BOX, box.format(" checked", "Done"))
     return _CITATION_PLACEHOLDER.sub(citation, clean)
 
 

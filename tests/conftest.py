@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import override_settings
@@ -141,8 +142,6 @@ def seed_article(db):
 @pytest.fixture
 def editor(db, django_user_model):
     """A staff user in the Editors group, as the migration made it."""
-    from django.contrib.auth.models import Group
-
     initial_data.load()
     user = django_user_model.objects.create_user(
         "edith", password="an-editors-long-password", is_staff=True

@@ -6,6 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from articles.models import Reference
+
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
@@ -91,8 +93,6 @@ def test_one_h1_no_skipped_levels_and_landmarks(page, live_server, seed_article)
 
 
 def test_print_shows_the_article_and_references_without_navigation(page, live_server, make_article):
-    from articles.models import Reference
-
     Reference.objects.create(key="p1", authors="Printer A", title="A printed source")
     article = make_article("Printable", intro="A claim [@p1].", sections=2)
     article.related.add(make_article("Another"))

@@ -3,6 +3,8 @@
 The test client raises any exception a view lets escape, so a server error fails the test.
 """
 
+from urllib.parse import quote
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,8 +33,6 @@ def get(client, path, **params):
 @FUZZ
 @given(path=path_text)
 def test_any_path(client, db, path):
-    from urllib.parse import quote
-
     get(client, "/" + quote(path))
 
 

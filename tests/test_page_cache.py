@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import ArticleUpdate, Reference, Section, SiteSettings
+from articles.revisions import article_versions
 from mgsite import page_cache
 from tests.admin_forms import form_data, open_form
 
@@ -118,8 +120,6 @@ def test_unpublish_delete_and_restore_show(client, admin_client, article):
     admin_client.post(change, data)
     assert "Edited in the admin" in html(client, url)
 
-    from articles.revisions import article_versions
-
     # Newest first: the admin edit, then "Published.", then "Unpublished.".
     published = list(article_versions(article.pk))[1]
     assert published.revision.get_comment() == "Published."
@@ -211,8 +211,6 @@ def test_a_dead_cache_server_means_uncached_pages_not_errors(client, article):
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
 def test_runs_on_the_redis_the_environment_names(client, article):
-    from django.conf import settings
-
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
     client.get(article.get_absolute_url())
     assert cache.get(page_cache.STATE_KEY) is not None

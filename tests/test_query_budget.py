@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from articles.models import Reference, Section
 
@@ -91,8 +92,6 @@ def test_cached_pages_cost_no_query(client, make_article, make_supplement):
 
 
 def test_admin_change_form_queries_do_not_grow_with_sections(admin_client, make_article):
-    from django.urls import reverse
-
     def change_form_queries(article):
         url = reverse("admin:articles_article_change", args=[article.pk])
         admin_client.get(url)  # its first revision is made on the first visit

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleUpdate, SiteSettings
+from tests.admin_forms import open_form
 
 
 def test_review_line_on_the_page(client, make_article):
@@ -65,8 +66,6 @@ def test_update_notes_listed_newest_first(client, make_article):
 
 
 def test_next_review_before_last_is_a_form_error(admin_client, make_article):
-    from tests.admin_forms import open_form
-
     article = make_article(sections=1)
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = open_form(admin_client, url)

@@ -7,30 +7,44 @@ import articles.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0008_editors_references'),
+        ("articles", "0008_editors_references"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='conclusion',
-            field=markdownx.models.MarkdownxField(blank=True, help_text='Shown after the last section. Markdown.', validators=[articles.models.validate_field_length]),
+            model_name="article",
+            name="conclusion",
+            field=markdownx.models.MarkdownxField(
+                blank=True,
+                help_text="Shown after the last section. Markdown.",
+                validators=[articles.models.validate_field_length],
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='intro',
-            field=markdownx.models.MarkdownxField(blank=True, help_text='Shown before the table of contents. Markdown.', validators=[articles.models.validate_field_length]),
+            model_name="article",
+            name="intro",
+            field=markdownx.models.MarkdownxField(
+                blank=True,
+                help_text="Shown before the table of contents. Markdown.",
+                validators=[articles.models.validate_field_length],
+            ),
         ),
         migrations.AlterField(
-            model_name='section',
-            name='body',
-            field=markdownx.models.MarkdownxField(blank=True, help_text='Markdown.', validators=[articles.models.validate_field_length]),
+            model_name="section",
+            name="body",
+            field=markdownx.models.MarkdownxField(
+                blank=True,
+                help_text="Markdown.",
+                validators=[articles.models.validate_field_length],
+            ),
         ),
         migrations.AlterField(
-            model_name='sitesettings',
-            name='disclaimer',
-            field=markdownx.models.MarkdownxField(help_text="Shown on every article: the site's 'not medical advice' notice. Markdown.", validators=[articles.models.validate_field_length]),
+            model_name="sitesettings",
+            name="disclaimer",
+            field=markdownx.models.MarkdownxField(
+                help_text="Shown on every article: the site's 'not medical advice' notice. Markdown.",
+                validators=[articles.models.validate_field_length],
+            ),
         ),
     ]
