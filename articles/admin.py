@@ -7,10 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
-from django.db import models, router, transaction
-from django.http import Http404
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -18,8 +16,6 @@ from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
-from reversion.admin import VersionAdmin
-from reversion.models import Revision, Version
 
 from . import previews
 from .checks import run_checks
@@ -33,40 +29,10 @@ from .models import (
     SlugRedirect,
     Supplement,
 )
-from .revisions import article_versions, compare
-from .signals import changes
+from .revision_admin import ArticleRevisionsAdmin, ChangesOnceAdmin
 
 # The admin maps TextField (MarkdownxField's parent) to a plain textarea; put the editor back.
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-
-
-class ChangesOnceAdmin(VersionAdmin):
-    """Every write through the admin is one content change: whatever rows a save, an action,
-    a delete or a restore touches, the article is rendered, indexed and its pages renewed
-    once, inside the same transaction (articles.signals.changes)."""
-
-    def _changes(self):
-        return transaction.atomic(using=router.db_for_write(self.model))
-
-    def changeform_view(self, *args, **kwargs):
-        with self._changes(), changes():
-            return super().changeform_view(*args, **kwargs)
-
-    def changelist_view(self, *args, **kwargs):
-        with self._changes(), changes():
-            return super().changelist_view(*args, **kwargs)
-
-    def delete_view(self, *args, **kwargs):
-        with self._changes(), changes():
-            return super().delete_view(*args, **kwargs)
-
-    def revision_view(self, *args, **kwargs):
-        with self._changes(), changes():
-            return super().revision_view(*args, **kwargs)
-
-    def recover_view(self, *args, **kwargs):
-        with self._changes(), changes():
-            return super().recover_view(*args, **kwargs)
 
 
 class SectionInline(admin.StackedInline):
@@ -139,7 +105,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ChangesOnceAdmin):
+class ArticleAdmin(ArticleRevisionsAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline, UpdateNoteInline]
     formfield_overrides = MARKDOWN_WIDGETS
@@ -152,9 +118,6 @@ class ArticleAdmin(ChangesOnceAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["supplements", "related"]
     actions = ["publish", "unpublish"]
-    history_latest_first = True
-    # VersionAdmin names its own; ours adds "compare" to it.
-    object_history_template = "reversion/articles/article/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "summary", "intro", "opened_revision"]}),
         ("Conclusion", {"fields": ["conclusion"]}),
@@ -253,16 +216,11 @@ class ArticleAdmin(ChangesOnceAdmin):
             request, f"Moved {len(articles)} article(s) back to draft.", messages.SUCCESS
         )
 
-    # Extra pages: compare revisions, share or revoke previews, purge from the trash.
+    # Extra pages: share or revoke previews (revision pages: articles.revision_admin).
 
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path(
-                "<path:object_id>/history/compare/",
-                view(self.compare_view),
-                name="articles_article_compare",
-            ),
             path(
                 "<path:object_id>/share-preview/",
                 view(self.share_preview_view),
@@ -272,11 +230,6 @@ class ArticleAdmin(ChangesOnceAdmin):
                 "<path:object_id>/revoke-previews/",
                 view(self.revoke_previews_view),
                 name="articles_article_revoke_previews",
-            ),
-            path(
-                "recover/<int:version_id>/purge/",
-                view(self.purge_view),
-                name="articles_article_purge",
             ),
             *super().get_urls(),
         ]
@@ -296,42 +249,6 @@ class ArticleAdmin(ChangesOnceAdmin):
             checks = SimpleLazyObject(lambda: run_checks(article))
             extra_context = {"content_checks": checks, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def _ensure_first_revision(self, request, article):
-        """Record an article made outside the admin (the seed, an import) as it is now.
-
-        Edit conflicts and comparisons start from the revision a form was opened on, so
-        every article an editor opens needs one.
-        """
-        if not self.has_change_permission(request, article):
-            return
-        if article_versions(article.pk).exists():
-            return
-        with reversion.create_revision():
-            reversion.set_comment("First revision: the article as it was before editing here.")
-            reversion.add_to_revision(article)
-
-    def history_view(self, request, object_id, extra_context=None):
-        context = {"versions": article_versions(object_id), **(extra_context or {})}
-        return super().history_view(request, object_id, context)
-
-    def compare_view(self, request, object_id):
-        article = self._article_or_404(request, object_id, self.has_view_or_change_permission)
-        versions = article_versions(article.pk)
-        chosen = [request.GET.get("from", ""), request.GET.get("to", "")]
-        if not all(pk.isdigit() for pk in chosen):
-            raise Http404("Choose two revisions to compare.")
-        older, newer = (get_object_or_404(versions, pk=pk) for pk in chosen)
-        if older.revision.date_created > newer.revision.date_created:
-            older, newer = newer, older
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": article,
-            "title": f"Compare revisions of “{article}”",
-            "comparison": compare(older, newer),
-        }
-        return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     def share_preview_view(self, request, object_id):
         article = self._article_or_404(request, object_id, self.has_change_permission)
@@ -360,63 +277,6 @@ class ArticleAdmin(ChangesOnceAdmin):
                 request, "Every preview link to this article shared so far is revoked."
             )
         return redirect("admin:articles_article_change", article.pk)
-
-    def purge_view(self, request, version_id):
-        """Delete a deleted article's revisions for good: superusers only."""
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        version = get_object_or_404(Version.objects.get_deleted(Article), pk=version_id)
-        if request.method == "POST":
-            versions = Version.objects.get_for_object_reference(Article, version.object_id)
-            Revision.objects.filter(version__in=versions).delete()
-            messages.success(request, f"“{version.object_repr}” is deleted for good.")
-            return redirect("admin:articles_article_recoverlist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Delete “{version.object_repr}” for good?",
-            "version": version,
-        }
-        return TemplateResponse(request, "admin/articles/article/purge_confirm.html", context)
-
-    # Restores: a revision that no longer fits (its slug or anchor now taken) is a message.
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        if problem := self._restore_problem(version_id):
-            messages.error(request, problem)
-            return redirect("admin:articles_article_history", object_id)
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        if problem := self._restore_problem(version_id):
-            messages.error(request, problem)
-            return redirect("admin:articles_article_recoverlist")
-        response = super().recover_view(request, version_id, extra_context)
-        if request.method == "POST" and response.status_code == 302:
-            version = Version.objects.get(pk=version_id)
-            article = Article.objects.filter(pk=version.object_id).first()
-            if article is not None:
-                self.log_change(request, article, "Recovered from the trash.")
-                messages.success(request, f"“{article}” is recovered with its sections.")
-        return response
-
-    def _restore_problem(self, version_id):
-        """Why a revision cannot be restored as it is, in words; None if it can.
-
-        reversion would report a slug taken since as a database error ("missing
-        dependency"); say what it is instead. Sections cannot clash: a restore replaces them.
-        """
-        version = Version.objects.get_for_model(Article).filter(pk=version_id).first()
-        if version is None:
-            return None  # reversion answers 404
-        slug = version.field_dict.get("slug")
-        holder = Article.objects.filter(slug=slug).exclude(pk=version.object_id).first()
-        if holder is None:
-            return None
-        return (
-            f"That revision cannot be restored as it is: its slug “{slug}” is now used by "
-            f"“{holder}”. Change one of the two slugs first. Nothing was changed."
-        )
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
