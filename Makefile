@@ -11,6 +11,7 @@ RUN_ENV := DEBUG=true
 
 run: $(VENV)/.installed var/secret_key
 	$(RUN_ENV) $(PYTHON) manage.py migrate --noinput
+	$(RUN_ENV) $(PYTHON) manage.py rerender
 	@$(RUN_ENV) $(PYTHON) manage.py ensure_admin --url http://$(HOST):$(PORT)/admin/
 	@echo "Site: http://$(HOST):$(PORT)/   (Ctrl-C stops the server)"
 	$(RUN_ENV) $(PYTHON) manage.py runserver $(HOST):$(PORT)
