@@ -9,10 +9,10 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import connections
 from django.test import override_settings
 from django.utils import timezone
 
-from articles import initial_data
 from articles.models import Article, Section, Supplement
 from articles.signals import changes
 
@@ -60,6 +60,27 @@ def django_db_modify_db_settings(tmp_path_factory):
         )
 
 
+_serialized_contents = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep what Django serialised of the migrated database (see pytest_collection_modifyitems)."""
+    for connection in connections.all():
+        if hasattr(connection, "_test_serialized_contents"):
+            _serialized_contents[connection.alias] = connection._test_serialized_contents
+
+
+@pytest.fixture(autouse=True)
+def _serialized_contents_on_this_connection(request):
+    # Playwright's sync API gives the test its own context, and with it new connection
+    # objects, which lack the serialised data Django keeps on the ones it set up with.
+    if "django_db_serialized_rollback" in request.fixturenames:
+        request.getfixturevalue("django_db_setup")
+        for alias, contents in _serialized_contents.items():
+            connections[alias]._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -75,6 +96,12 @@ def _empty_cache():
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "live_server" in item.fixturenames:
+            # live_server tests empty the database when they end; each starts again from
+            # what the migrations made (the seed article, groups, settings), which Django
+            # serialises once and reloads for it (serialized_rollback).
+            item.fixturenames.append("django_db_serialized_rollback")
     if os.path.exists(CHROMIUM):
         return
     skip = pytest.mark.skip(
@@ -133,16 +160,13 @@ def make_article(db):
 
 @pytest.fixture
 def seed_article(db):
-    """The client's article, as the data migration loads it (with the rest of its data:
-    live_server tests empty the database when they end)."""
-    initial_data.load()
+    """The client's article, as the data migration loads it."""
     return Article.objects.get(slug="magnesium-glycinate-for-sleep")
 
 
 @pytest.fixture
 def editor(db, django_user_model):
     """A staff user in the Editors group, as the migration made it."""
-    initial_data.load()
     user = django_user_model.objects.create_user(
         "edith", password="an-editors-long-password", is_staff=True
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from tests.admin_forms import open_form
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_saves_never_both_pass(django_user_model, seed_article):
     url = reverse("admin:articles_article_change", args=[seed_article.pk])
     clients, forms = [], []
