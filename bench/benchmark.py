@@ -16,9 +16,9 @@ It prints requests per second, p50 and p99 latency and each row's ratio to the s
 then each worker's memory before and after two runs of 10,000 requests. Timings are for
 reading, never for gating CI; CI runs `--smoke` to keep the command working.
 
-    python manage.py benchmark                     # N = 10, 1000, 10000; 15 s a row
-    python manage.py benchmark --smoke             # N = 10; 2 s a row; 300 requests
-    python manage.py benchmark --database-url postgres://postgres@127.0.0.1:5432/mgsite_bench \\
+    python -m bench.benchmark                      # N = 10, 1000, 10000; 15 s a row
+    python -m bench.benchmark --smoke              # N = 10; 2 s a row; 300 requests
+    python -m bench.benchmark --database-url postgres://postgres@127.0.0.1:5432/mgsite_bench \\
         --redis-url redis://127.0.0.1:6379/2       # the production stack
 """
 
@@ -35,6 +35,11 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mgsite.settings")
+django.setup()
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -129,9 +134,9 @@ def site_environment(workdir, database_url="", redis_url=""):
     return env
 
 
-def manage(env, *arguments, quiet=True):
+def run_python(env, *arguments, quiet=True):
     return subprocess.run(
-        [sys.executable, "manage.py", *arguments],
+        [sys.executable, *arguments],
         cwd=settings.BASE_DIR,
         env=env,
         check=True,
@@ -142,10 +147,10 @@ def manage(env, *arguments, quiet=True):
 
 def build_site(workdir, env, articles, fresh_database=False):
     if fresh_database:
-        manage(env, "flush", "--noinput")
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
-    manage(env, "benchmark_data", "--articles", str(articles))
+        run_python(env, "manage.py", "flush", "--noinput")
+    run_python(env, "manage.py", "migrate", "--noinput")
+    run_python(env, "manage.py", "collectstatic", "--noinput")
+    run_python(env, "-m", "bench.benchmark_data", "--articles", str(articles))
 
 
 def start_gunicorn(env, workers):
@@ -294,3 +299,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nerrors: {errors}")
         if errors:
             raise CommandError(f"{errors} requests failed")
+
+
+if __name__ == "__main__":
+    Command().run_from_argv(["python", "-m bench.benchmark", *sys.argv[1:]])
