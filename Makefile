@@ -31,11 +31,11 @@ test: lint var/secret_key
 # Speed against a static file, at 10, 1,000 and 10,000 articles (needs wrk: apt-get install wrk).
 # BENCH_ARGS="--smoke" for a quick check, or "--database-url ... --redis-url ..." for production.
 bench: $(VENV)/.installed var/secret_key
-	$(PYTHON) manage.py benchmark $(BENCH_ARGS)
+	$(PYTHON) -m bench.benchmark $(BENCH_ARGS)
 
 # 64 connections for 60 s while an editor saves and Redis is stopped half way (needs wrk).
 loadtest: $(VENV)/.installed var/secret_key
-	$(PYTHON) manage.py loadtest $(LOAD_ARGS)
+	$(PYTHON) -m bench.loadtest $(LOAD_ARGS)
 
 # ruff, then the import contracts in pyproject.toml (layers, no circles).
 lint: $(VENV)/.installed-dev var/secret_key

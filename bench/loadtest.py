@@ -1,6 +1,6 @@
 """Load with faults: many visitors, editors saving, and the cache server dying mid-run.
 
-On a throwaway site (see `benchmark`) with its own Redis on a free local port, gunicorn
+On a throwaway site (see `bench.benchmark`) with its own Redis on a free local port, gunicorn
 serves the article page to `--connections` wrk connections for `--duration` seconds while:
 
 - an editor saves the article every `--save-every` seconds (through the model, as the admin
@@ -11,11 +11,12 @@ serves the article page to `--connections` wrk connections for `--duration` seco
 It prints the saves, the stale pages, wrk's requests and errors; it fails if any request
 failed or any page was stale. Loopback only; every loop is bounded in count and time.
 
-    python manage.py loadtest                 # 60 s, 64 connections
-    python manage.py loadtest --smoke         # 6 s, 8 connections (CI)
+    python -m bench.loadtest                  # 60 s, 64 connections
+    python -m bench.loadtest --smoke          # 6 s, 8 connections (CI)
 """
 
 import http.client
+import os
 import shutil
 import subprocess
 import sys
@@ -23,10 +24,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mgsite.settings")
+django.setup()
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from .benchmark import (
+from bench.benchmark import (
     ARTICLE,
     build_site,
     free_port,
@@ -156,3 +162,7 @@ class Command(BaseCommand):
 
     def _shell(self, env):
         return [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "shell", "-c"]
+
+
+if __name__ == "__main__":
+    Command().run_from_argv(["python", "-m bench.loadtest", *sys.argv[1:]])

@@ -13,12 +13,19 @@ for a fixed time per row:
   static file     the same article HTML saved under STATIC_ROOT, served by whitenoise
 
 It prints requests per second, p50 and p99 latency and each row's ratio to the static file,
-then each worker's memory before and after two runs of 10,000 requests. Timings are for
-reading, never for gating CI; CI runs `--smoke` to keep the command working.
+then each worker's memory before and after two runs of 10,000 requests.
 
-    python manage.py benchmark                     # N = 10, 1000, 10000; 15 s a row
-    python manage.py benchmark --smoke             # N = 10; 2 s a row; 300 requests
-    python manage.py benchmark --database-url postgres://postgres@127.0.0.1:5432/mgsite_bench \\
+First, in this process, the Markdown pipeline: each input of `bench.markdown_inputs` at
+10,000 and 100,000 characters through `render_document`, best of 3 (of 1 with `--smoke`),
+and the ratio of the two times: about 10 is linear, about 100 quadratic. An input is flagged
+if 10,000 characters take over a second or the ratio is over 30.
+
+Timings are for reading, never for gating CI; CI runs `--smoke` to keep the command working.
+
+    python -m bench.benchmark                      # N = 10, 1000, 10000; 15 s a row
+    python -m bench.benchmark --smoke              # N = 10; 2 s a row; 300 requests
+    python -m bench.benchmark --markdown-only      # only the Markdown pipeline
+    python -m bench.benchmark --database-url postgres://postgres@127.0.0.1:5432/mgsite_bench \\
         --redis-url redis://127.0.0.1:6379/2       # the production stack
 """
 
@@ -36,8 +43,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mgsite.settings")
+django.setup()
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from bench import markdown_inputs
 
 ARTICLE = "/articles/magnesium-glycinate-for-sleep/"
 ROWS = [
@@ -48,6 +62,7 @@ ROWS = [
     ("search (few)", "/search/?q=compound7+sleep", {}),  # at most 1 in 1,000 articles
     ("static file", "/static/bench/article.html", {}),
 ]
+MARKDOWN_SIZES = (10_000, 100_000)
 
 
 def free_port():
@@ -129,9 +144,9 @@ def site_environment(workdir, database_url="", redis_url=""):
     return env
 
 
-def manage(env, *arguments, quiet=True):
+def run_python(env, *arguments, quiet=True):
     return subprocess.run(
-        [sys.executable, "manage.py", *arguments],
+        [sys.executable, *arguments],
         cwd=settings.BASE_DIR,
         env=env,
         check=True,
@@ -142,10 +157,10 @@ def manage(env, *arguments, quiet=True):
 
 def build_site(workdir, env, articles, fresh_database=False):
     if fresh_database:
-        manage(env, "flush", "--noinput")
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
-    manage(env, "benchmark_data", "--articles", str(articles))
+        run_python(env, "manage.py", "flush", "--noinput")
+    run_python(env, "manage.py", "migrate", "--noinput")
+    run_python(env, "manage.py", "collectstatic", "--noinput")
+    run_python(env, "-m", "bench.benchmark_data", "--articles", str(articles))
 
 
 def start_gunicorn(env, workers):
@@ -198,18 +213,45 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rows", default="", help="only these rows, by their first word: e.g. search,static"
         )
+        parser.add_argument("--markdown-only", action="store_true", help="no sites, no wrk")
 
     def handle(self, *args, **options):
         if options["smoke"]:
             options |= {"sizes": "10", "duration": 2, "memory_requests": 300, "connections": 4}
-        if shutil.which("wrk") is None:
+        if shutil.which("wrk") is None and not options["markdown_only"]:
             raise CommandError("wrk is not installed: apt-get install -y wrk")
+        self._markdown(repeats=1 if options["smoke"] else 3)
+        if options["markdown_only"]:
+            return
         sizes = [int(size) for size in options["sizes"].split(",")]
         results = {}
         for size in sizes:
             self.stdout.write(f"\n== {size} articles, 8 sections each")
             results[size] = self._run_size(size, options)
         self._summary(results, options)
+
+    def _markdown(self, repeats):
+        small, large = MARKDOWN_SIZES
+        self.stdout.write(
+            f"\n== Markdown: ms to render one text (best of {repeats}); ratio = time at "
+            f"{large:,} characters / at {small:,} (linear ~10, quadratic ~100)"
+        )
+        self.stdout.write(f"{'input':24} {small:>10,} {large:>10,} {'ratio':>7}")
+        flagged = []
+        for name, make in markdown_inputs.INPUTS.items():
+            fast, slow = (markdown_inputs.best_time(make(n), repeats) for n in MARKDOWN_SIZES)
+            flags = []
+            if fast > 1:
+                flags.append(f"over 1 s at {small:,}")
+            if slow / fast > 30:
+                flags.append("ratio over 30")
+            if flags:
+                flagged.append(name)
+            self.stdout.write(
+                f"{name:24} {fast * 1000:10.1f} {slow * 1000:10.1f} {slow / fast:7.1f}"
+                + (f"  <- {', '.join(flags)}" if flags else "")
+            )
+        self.stdout.write(f"flagged: {', '.join(flagged) or 'none'}")
 
     def _run_size(self, size, options):
         workdir = Path(tempfile.mkdtemp(prefix="mgsite-bench-"))
@@ -294,3 +336,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nerrors: {errors}")
         if errors:
             raise CommandError(f"{errors} requests failed")
+
+
+if __name__ == "__main__":
+    Command().run_from_argv(["python", "-m bench.benchmark", *sys.argv[1:]])

@@ -1,12 +1,21 @@
-"""Fill a throwaway database with N articles of 8 sections each, for `manage.py benchmark`.
+"""Fill a throwaway database with N articles of 8 sections each, for `bench.benchmark`.
 
 Bulk inserts with HTML rendered once per distinct text, so 10,000 articles take seconds.
 The words vary from article to article so that search has real work to do. Also saves one
 article page as a static file, for the benchmark's static-file row.
+
+    python -m bench.benchmark_data --articles 1000    # on the database DATABASE_URL names
 """
 
+import os
 import random
+import sys
 from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mgsite.settings")
+django.setup()
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -154,3 +163,7 @@ class Command(BaseCommand):
         target = Path(settings.STATIC_ROOT) / relative_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(response.content)
+
+
+if __name__ == "__main__":
+    Command().run_from_argv(["python", "-m bench.benchmark_data", *sys.argv[1:]])

@@ -1,0 +1,23 @@
+"""The Markdown pipeline stays linear on pathological input (bench/markdown_inputs.py).
+
+No absolute timings: each input is rendered at 5,000 and 20,000 characters, and four times
+the characters may take at most ten times as long. Linear time gives about 4; a quadratic
+step anywhere in the pipeline gives about 16.
+"""
+
+import pytest
+
+from bench.markdown_inputs import INPUTS, best_time
+
+SMALL, LARGE = 5_000, 20_000
+
+
+@pytest.mark.parametrize("name", INPUTS)
+def test_render_time_grows_linearly_with_input(name):
+    small = best_time(INPUTS[name](SMALL))
+    large = best_time(INPUTS[name](LARGE))
+    ratio = large / small
+    assert ratio < 10, (
+        f"{name!r}: {LARGE:,} characters took {large * 1000:.0f} ms, {ratio:.1f} times the "
+        f"{small * 1000:.0f} ms of {SMALL:,} (linear is about 4, quadratic about 16)"
+    )
