@@ -43,7 +43,11 @@ def preview_html(text):
     ]
     extra = render_to_string(
         "articles/_preview_citations.html",
-        {"citations": listed, "unknown": [key for key in keys if key not in references]},
+        {
+            "citations": listed,
+            "unknown": [key for key in keys if key not in references],
+            "too_deep": rendering.too_deeply_nested(text),
+        },
     )
     return document.html[0] + extra
 

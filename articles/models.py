@@ -22,9 +22,10 @@ from markdownx.models import MarkdownxField
 from . import rendering
 
 
-def validate_field_length(text):
-    """One Markdown field may hold MAX_FIELD_CHARS characters: far more than any section
-    needs, and few enough that every input renders in well under a second."""
+def validate_markdown(text):
+    """One Markdown field may hold MAX_FIELD_CHARS characters (far more than any section
+    needs, and few enough that every input renders in well under a second), nested no
+    deeper than the renderer reads (deeper, the rest of the text would vanish)."""
     limit = rendering.MAX_FIELD_CHARS
     if len(text) > limit:
         raise ValidationError(
@@ -32,10 +33,16 @@ def validate_field_length(text):
             "Split it into more sections. Nothing has been saved yet; your text is still here.",
             code="too_long",
         )
+    if rendering.too_deeply_nested(text):
+        raise ValidationError(
+            "This text nests lists or quotes too deeply to be shown: readers would not see "
+            "what follows the deepest part. Flatten it. Nothing has been saved yet.",
+            code="too_deep",
+        )
 
 
 def markdown_field(**kwargs):
-    return MarkdownxField(validators=[validate_field_length], **kwargs)
+    return MarkdownxField(validators=[validate_markdown], **kwargs)
 
 
 class Supplement(models.Model):

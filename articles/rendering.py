@@ -10,9 +10,9 @@ and every id it produces is unique in the page (headings, footnotes, and none th
 page's own template uses). Nothing here knows about models: callers pass the texts, the
 reference keys that exist, and the ids the page already uses.
 
-Linear time: every rule here makes one pass. The plugins' own heading-slug and task-list
-helpers are quadratic on large inputs (tens of seconds at 100,000 characters), so this
-module does those two jobs itself. Fields are limited to MAX_FIELD_CHARS and an article to
+Linear time: every rule here makes one pass (`make bench` measures the worst inputs). The
+task-list plugin's parent lookup is quadratic (seconds at 100,000 characters), and heading
+ids must be unique across the whole document, not one text: this module does both itself. Fields are limited to MAX_FIELD_CHARS and an article to
 MAX_ARTICLE_CHARS (forms and the preview endpoint say so to the editor).
 """
 
@@ -31,6 +31,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 MAX_FIELD_CHARS = 50_000
 MAX_ARTICLE_CHARS = 500_000
+# markdown-it stops parsing a text at this depth of nested blocks (lists count two levels
+# each, quotes one) and silently drops the rest of it: forms refuse such text instead
+# (`too_deeply_nested`). CommonMark's own 20 would cut a list nested ten deep.
+MAX_NESTING = 60
 
 # Ids the article template gives its own elements; nothing in the text may take them.
 TEMPLATE_IDS = frozenset(
@@ -270,7 +274,7 @@ def _render_footnote_block_open(self, tokens, idx, options, env):
 def parser(site=True):
     """The site's Markdown: CommonMark plus tables, strikethrough, footnotes, task lists,
     bare-URL links and citations. `site=False` is plain CommonMark (the spec tests)."""
-    md = MarkdownIt("commonmark", {"linkify": site})
+    md = MarkdownIt("commonmark", {"linkify": site, "maxNesting": MAX_NESTING})
     if not site:
         return md
     md.enable(["table", "strikethrough", "linkify"])
@@ -373,6 +377,11 @@ def cited_keys(*texts):
                 if token.type == "citation":
                     keys.update(dict.fromkeys(token.meta["keys"]))
     return list(keys)
+
+
+def too_deeply_nested(text):
+    """True if `text` nests blocks so deep that markdown-it would drop what follows."""
+    return any(token.level >= MAX_NESTING - 1 for token in parser().parse(normalise(text), {}))
 
 
 def to_plain_text(rendered_html):

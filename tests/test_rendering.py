@@ -224,3 +224,23 @@ def test_rerender_command_says_how_many_changed(make_article):
     assert stale.intro_html == "<p><em>b</em></p>"
     fresh.refresh_from_db()
     assert fresh.intro_html == "<p><em>a</em></p>"
+
+
+DEEP = "".join("  " * level + "- level\n" for level in range(35)) + "\n## After\n\nText after."
+
+
+def test_deep_lists_keep_what_follows_them():
+    assert "Text after." in rendering.render_markdown(
+        "".join("  " * level + "- level\n" for level in range(25)) + "\nText after."
+    )
+
+
+def test_nesting_deeper_than_the_renderer_reads_is_a_form_error(admin_client, seed_article):
+    url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    data = open_form(admin_client, url)
+    data["intro"] = DEEP
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "nests lists or quotes too deeply" in response.content.decode()
+    preview = admin_client.post(PREVIEW, {"content": DEEP}).content.decode()
+    assert "nest too deeply here" in preview

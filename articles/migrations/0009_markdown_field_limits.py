@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             field=markdownx.models.MarkdownxField(
                 blank=True,
                 help_text="Shown after the last section. Markdown.",
-                validators=[articles.models.validate_field_length],
+                validators=[articles.models.validate_markdown],
             ),
         ),
         migrations.AlterField(
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             field=markdownx.models.MarkdownxField(
                 blank=True,
                 help_text="Shown before the table of contents. Markdown.",
-                validators=[articles.models.validate_field_length],
+                validators=[articles.models.validate_markdown],
             ),
         ),
         migrations.AlterField(
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             field=markdownx.models.MarkdownxField(
                 blank=True,
                 help_text="Markdown.",
-                validators=[articles.models.validate_field_length],
+                validators=[articles.models.validate_markdown],
             ),
         ),
         migrations.AlterField(
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             name="disclaimer",
             field=markdownx.models.MarkdownxField(
                 help_text="Shown on every article: the site's 'not medical advice' notice. Markdown.",
-                validators=[articles.models.validate_field_length],
+                validators=[articles.models.validate_markdown],
             ),
         ),
     ]
