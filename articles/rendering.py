@@ -12,8 +12,9 @@ reference keys that exist, and the ids the page already uses.
 
 Linear time: every rule here makes one pass (`make bench` measures the worst inputs). The
 task-list plugin's parent lookup is quadratic (seconds at 100,000 characters), and heading
-ids must be unique across the whole document, not one text: this module does both itself. Fields are limited to MAX_FIELD_CHARS and an article to
-MAX_ARTICLE_CHARS (forms and the preview endpoint say so to the editor).
+ids must be unique across the whole document, not one text: this module does both itself.
+Fields are limited to MAX_FIELD_CHARS and an article to MAX_ARTICLE_CHARS (forms and the
+preview endpoint say so to the editor).
 """
 
 import html
