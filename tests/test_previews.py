@@ -90,7 +90,7 @@ def test_share_and_revoke_need_change_permission(client, django_user_model, draf
 
 def _without_preview_marks(html):
     """The page minus what only a preview has: the banner and the robots meta."""
-    html = re.sub(r'<p class="preview-banner".*?</p>\n', "", html, flags=re.S)
+    html = re.sub(r'\n<p class="preview-banner".*?</p>\n', "", html, flags=re.S)
     return html.replace('\n  <meta name="robots" content="noindex, nofollow">', "")
 
 
