@@ -124,7 +124,21 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     autocomplete_fields = ["supplements", "related"]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "slug", "summary", "intro", "opened_revision"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "subtitle",
+                    "slug",
+                    "summary",
+                    "intro",
+                    "opened_revision",
+                    "opened_version",
+                    "seen_version",
+                ]
+            },
+        ),  # fmt: skip
         ("Conclusion", {"fields": ["conclusion"]}),
         ("Topics and related articles", {"fields": ["supplements", "related"]}),
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "author"]}),
