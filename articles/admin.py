@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from markdownx.models import MarkdownxField
@@ -30,6 +30,11 @@ from .models import (
     Supplement,
 )
 from .revision_admin import ArticleRevisionsAdmin, ChangesOnceAdmin
+
+
+def _when(moment):
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
 
 # The admin maps TextField (MarkdownxField's parent) to a plain textarea; put the editor back.
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
@@ -119,7 +124,21 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     autocomplete_fields = ["supplements", "related"]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "slug", "summary", "intro", "opened_revision"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "subtitle",
+                    "slug",
+                    "summary",
+                    "intro",
+                    "opened_revision",
+                    "opened_version",
+                    "seen_version",
+                ]
+            },
+        ),  # fmt: skip
         ("Conclusion", {"fields": ["conclusion"]}),
         ("Topics and related articles", {"fields": ["supplements", "related"]}),
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "author"]}),
@@ -192,29 +211,48 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         if note and reversion.is_active():
             set_comment(f"{note} ({entry.get_change_message()})")
 
-    # Actions: each is saved as a revision, with the action as its comment.
+    # Actions: each is saved as a revision, with the action as its comment, and says per
+    # article what it did or why it left it alone.
 
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish(self, request, queryset):
-        articles = list(queryset.exclude(status=Article.Status.PUBLISHED))
-        for article in articles:
+        """Make each article live now: a scheduled one goes live at once, an expired one
+        loses its expiry. Publishing that leaves an article hidden would not be publishing."""
+        now = timezone.now()
+        for article in queryset:
+            if article.state == "live":
+                self._report(request, f"“{article}” skipped: it is already live.")
+                continue
+            why = []
+            if article.state == "scheduled":
+                why.append(f"it was scheduled for {_when(article.published_at)}")
+            if article.published_at and article.published_at > now:
+                article.published_at = now
+            if article.expires_at and article.expires_at <= now:
+                why.append(f"its expiry time, {_when(article.expires_at)}, is removed")
+                article.expires_at = None
             article.status = Article.Status.PUBLISHED
             article.save()
             self.log_change(request, article, "Published.")
+            detail = f" ({'; '.join(why)})" if why else ""
+            self._report(request, f"“{article}” is live now{detail}.", messages.SUCCESS)
         set_comment("Published.")
-        self.message_user(request, f"Published {len(articles)} article(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
-        articles = list(queryset.filter(status=Article.Status.PUBLISHED))
-        for article in articles:
+        for article in queryset:
+            state = article.state
+            if state == "draft":
+                self._report(request, f"“{article}” skipped: it is already a draft.")
+                continue
             article.status = Article.Status.DRAFT
             article.save()
             self.log_change(request, article, "Unpublished.")
+            self._report(request, f"“{article}” is a draft now (it was {state}).", messages.SUCCESS)
         set_comment("Unpublished.")
-        self.message_user(
-            request, f"Moved {len(articles)} article(s) back to draft.", messages.SUCCESS
-        )
+
+    def _report(self, request, text, level=messages.WARNING):
+        self.message_user(request, text, level)
 
     # Extra pages: share or revoke previews (revision pages: articles.revision_admin).
 

@@ -4,6 +4,8 @@ old addresses."""
 from django import forms
 from django.db.models import F
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from markdownx.fields import MarkdownxFormField
 from reversion.models import Version
 
 from . import rendering
@@ -25,10 +27,19 @@ def validate_citations(text):
     return text
 
 
+class MarkdownFormField(MarkdownxFormField):
+    """Markdown as the model stores it (LF line ends): a textarea a browser sends back with
+    CRLF, untouched, is then no change, and the history does not name it."""
+
+    def to_python(self, value):
+        return rendering.normalise(super().to_python(value))
+
+
 class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
         fields = ["position", "heading", "anchor", "body"]
+        field_classes = {"body": MarkdownFormField}
 
     def clean_body(self):
         return validate_citations(self.cleaned_data["body"])
@@ -57,9 +68,28 @@ class SectionFormSet(forms.BaseInlineFormSet):
             )
 
 
+# Fields about saving, not about the article: never named in its history.
+BOOKKEEPING_FIELDS = {
+    "opened_revision", "opened_version", "seen_version", "replace_theirs", "revision_note",
+    "take_over_address",
+}  # fmt: skip
+
+
 class ArticleAdminForm(forms.ModelForm):
-    # The article's newest revision when this form was opened: if another is newer at save
-    # time, someone else saved in between and this save would overwrite their work.
+    # The article's version when this form was opened (Article.version): if the row has a
+    # newer one at save time, someone changed it in between, in the admin or in a script,
+    # and this save would overwrite their work.
+    opened_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # After a refusal: the version whose changes the editor was shown. "Replace their
+    # changes" saves over that version only, never over a change made after it.
+    seen_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    replace_theirs = forms.BooleanField(
+        required=False,
+        label="Replace their changes",
+        help_text="Save this form as it is now, over what they saved (shown above). Tick it "
+        "only once you have merged what you want to keep of theirs.",
+    )
+    # The newest revision when this form was opened: what they changed is shown from it.
     opened_revision = forms.CharField(required=False, widget=forms.HiddenInput)
     revision_note = forms.CharField(
         required=False,
@@ -81,13 +111,20 @@ class ArticleAdminForm(forms.ModelForm):
             "related", "status", "published_at", "expires_at", "author", "reviewer_name",
             "reviewer_credentials", "last_reviewed", "next_review_due",
         ]  # fmt: skip
+        field_classes = {"intro": MarkdownFormField, "conclusion": MarkdownFormField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.conflict = None
+        self.refused = False  # an edit conflict: the template offers "Replace their changes"
+        self.conflict = None  # what they changed, when a revision shows it
         if not self.is_bound and self.instance.pk is not None:
             latest = latest_version(self.instance.pk)
             self.initial["opened_revision"] = str(latest.pk) if latest else ""
+            self.initial["opened_version"] = self.instance.version
+
+    @cached_property
+    def changed_data(self):
+        return [name for name in super().changed_data if name not in BOOKKEEPING_FIELDS]
 
     def clean_intro(self):
         return validate_citations(self.cleaned_data["intro"])
@@ -124,13 +161,38 @@ class ArticleAdminForm(forms.ModelForm):
 
     def _refuse_stale_save(self):
         # Take the article's write lock until this save commits (the admin wraps it in a
-        # transaction): a second save waits here, then sees the first one's revision. A no-op
+        # transaction): a second save waits here, then sees the first one's version. A no-op
         # UPDATE locks the row on PostgreSQL and the database on SQLite alike.
-        Article.objects.filter(pk=self.instance.pk).update(updated_at=F("updated_at"))
+        article = Article.objects.filter(pk=self.instance.pk)
+        article.update(updated_at=F("updated_at"))
+        current = article.values_list("version", flat=True).get()
+        if self.cleaned_data.get("opened_version") == current:
+            return
+        if (
+            self.cleaned_data.get("replace_theirs")
+            and self.cleaned_data.get("seen_version") == current
+        ):
+            return  # they saw exactly these changes and chose to save over them
+        self.refused = True
+        # The next submit replaces only what was shown now, and only if ticked again.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = str(current)
+        self.data.pop(self.add_prefix("replace_theirs"), None)
+        raise forms.ValidationError(self._conflict_message(), code="edit_conflict")
+
+    def _conflict_message(self):
+        kept = (
+            "Nothing you typed has been saved or lost: it is all still in this form. Compare "
+            "it with their changes (below), merge, tick “Replace their changes” and save again."
+        )
         latest = latest_version(self.instance.pk)
         opened = self.cleaned_data.get("opened_revision") or ""
         if latest is None or str(latest.pk) == opened:
-            return
+            return (
+                "This article was changed outside the admin (by a script, the shell or a data "
+                "migration) after you opened it, so no revision shows what changed: open it "
+                f"in a new tab to see it as it is now. {kept}"
+            )
         # What they changed: from the revision this form was opened on to theirs. (An article
         # with no revision yet, like the seed before its first save, has nothing to compare.)
         opened_version = Version.objects.filter(pk=opened).first() if opened.isdigit() else None
@@ -139,12 +201,4 @@ class ArticleAdminForm(forms.ModelForm):
         when = formats.date_format(
             timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT"
         )
-        # Let the next save through once the editor has merged: it is based on `latest`.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("opened_revision")] = str(latest.pk)
-        raise forms.ValidationError(
-            f"{who} saved this article on {when}, after you opened it. Nothing you typed "
-            "has been saved or lost: it is all still in this form. Compare it with their "
-            "changes (below), merge, and save again.",
-            code="edit_conflict",
-        )
+        return f"{who} saved this article on {when}, after you opened it. {kept}"

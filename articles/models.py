@@ -170,6 +170,10 @@ class Article(models.Model):
     next_review_due = models.DateField(
         null=True, blank=True, help_text="Left empty: 12 months after the last review."
     )
+    # Moved forward by the database on every change to the article or its sections, from the
+    # admin or from a script (articles.signals); never written by save(). An edit form carries
+    # the version it was opened on, so a save over a newer one is refused (articles.forms).
+    version = models.PositiveIntegerField(default=1, editable=False)
     # Plain text of the whole article, kept for search (SQLite FTS5, PostgreSQL tsvector).
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,6 +199,9 @@ class Article(models.Model):
             self.published_at = timezone.now()
         if self.last_reviewed and not self.next_review_due:
             self.next_review_due = self.last_reviewed + timedelta(days=365)
+        if not self._state.adding and not kwargs.get("force_insert") and not args:
+            # Every field but the version: a stale copy of the row must not set it back.
+            kwargs.setdefault("update_fields", _FIELDS_BUT_VERSION)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -270,6 +277,13 @@ class Article(models.Model):
         if self.author is None:
             return ""
         return self.author.get_full_name() or self.author.get_username()
+
+
+_FIELDS_BUT_VERSION = [
+    field.name
+    for field in Article._meta.concrete_fields
+    if not field.primary_key and field.name != "version"
+]
 
 
 class Section(models.Model):

@@ -2,24 +2,27 @@
 
 django-reversion's VersionAdmin gives history, restore and the trash; here are what mgsite
 adds: a word-by-word comparison of two revisions (articles.revisions), restores that refuse
-with a message instead of a database error, and purging the trash for superusers only.
+with a message instead of a database error and bring back content only (never the
+publishing state or revoked preview links), and purging the trash for superusers only.
 Every write (a save, an action, a delete, a restore) is one content change
 (`ChangesOnceAdmin`).
 """
 
 import reversion
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import formats, timezone
 from reversion.admin import VersionAdmin
 from reversion.models import Revision, Version
 
-from .models import Article
-from .revisions import article_versions, compare
+from .models import Article, Section
+from .revisions import article_versions, compare, latest_version, restored_parts
 from .signals import changes
 
 
@@ -52,10 +55,27 @@ class ChangesOnceAdmin(VersionAdmin):
             return super().recover_view(*args, **kwargs)
 
 
+# Recorded in no revision: HTML and search text are made from the Markdown again (signals),
+# preview keys are secrets whose revocation must last, the version only moves forward.
+NOT_RECORDED = {
+    Article: ("intro_html", "conclusion_html", "search_text", "preview_key", "version"),
+    Section: ("body_html",),
+}
+# What a restore leaves as the article has it now: revisions keep content; publishing
+# belongs to the live article (restoring a scheduled revision must not take it offline).
+# Revisions saved before NOT_RECORDED hold some of these too; they are kept out all the same.
+KEPT_ON_RESTORE = ["status", "published_at", "expires_at", "preview_key", "version"]
+PUBLISHING_FIELDS = {"status", "published_at", "expires_at"}
+
+
 class ArticleRevisionsAdmin(ChangesOnceAdmin):
     """The revision pages of ArticleAdmin."""
 
     history_latest_first = True
+
+    def reversion_register(self, model, **kwargs):
+        super().reversion_register(model, exclude=NOT_RECORDED.get(model, ()), **kwargs)
+
     # VersionAdmin names its own; ours adds "compare" to it.
     object_history_template = "reversion/articles/article/object_history.html"
 
@@ -135,7 +155,53 @@ class ArticleRevisionsAdmin(ChangesOnceAdmin):
         if problem := self._restore_problem(version_id):
             messages.error(request, problem)
             return redirect("admin:articles_article_history", object_id)
-        return super().revision_view(request, object_id, version_id, extra_context)
+        article = Article.objects.filter(pk=object_id).first()
+        restored = article_versions(object_id).filter(pk=version_id).first()
+        if article is None or restored is None:
+            return super().revision_view(request, object_id, version_id, extra_context)
+        current = latest_version(article.pk)
+        # Read by changeform_view and get_fieldsets below, once reversion has reverted.
+        request.kept_on_restore = {name: getattr(article, name) for name in KEPT_ON_RESTORE}
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            messages.success(request, self._restore_report(article, current, restored))
+        return response
+
+    def _restore_report(self, article, current, restored):
+        when = formats.date_format(
+            timezone.localtime(restored.revision.date_created), "DATETIME_FORMAT"
+        )
+        who = f" by {restored.revision.user}" if restored.revision.user else ""
+        parts = restored_parts(current, restored) if current else []
+        what = f"brought back {', '.join(parts)}" if parts else "its text was the same as now"
+        return (
+            f"Restored the revision of {when}{who}: {what}. Publishing state, go-live and "
+            f"expiry times and preview links are unchanged: the article is still {article.state}."
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        kept = getattr(request, "kept_on_restore", None)
+        if kept is not None and object_id is not None:
+            # reversion has just written the revision's row: put back what is not restored
+            # (no signals: this is no change), so the form shows and saves it as it is now.
+            Article.objects.filter(pk=unquote(object_id)).update(**kept)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if getattr(request, "kept_on_restore", None) is None:
+            return fieldsets
+        restore_fieldsets = []
+        for name, options in fieldsets:
+            fields = [field for field in options["fields"] if field not in PUBLISHING_FIELDS]
+            if len(fields) < len(options["fields"]):
+                options = {
+                    **options,
+                    "description": "Not restored: the status, go-live and expiry times stay "
+                    "as they are now. Change them after restoring, if you mean to.",
+                }
+            restore_fieldsets.append((name, {**options, "fields": fields}))
+        return restore_fieldsets
 
     def recover_view(self, request, version_id, extra_context=None):
         if problem := self._restore_problem(version_id):

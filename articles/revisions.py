@@ -35,6 +35,9 @@ SECTION_FIELDS = [
     ("body", "Body"),
 ]
 
+# Not content: what a restore leaves as it is now (articles.revision_admin).
+PUBLISHING_LABELS = {"Status", "Go-live time", "Expiry time"}
+
 # Many-to-many fields hold primary keys; show names instead.
 NAMED_RELATIONS = {"supplements": (Supplement, "name"), "related": (Article, "title")}
 
@@ -148,3 +151,15 @@ def compare(older, newer):
         fields=_field_changes(ARTICLE_FIELDS, older.field_dict, newer.field_dict),
         sections=section_changes,
     )
+
+
+def restored_parts(current, restored):
+    """What restoring version `restored` over version `current` brings back, in editors'
+    words: field labels and sections by heading. Publishing is not restored, so not named."""
+    comparison = compare(current, restored)
+    parts = [change.label for change in comparison.fields if change.label not in PUBLISHING_LABELS]
+    kinds = {"added": "brought back", "removed": "removed", "changed": "changed"}
+    parts += [
+        f"section “{change.heading}” ({kinds[change.kind]})" for change in comparison.sections
+    ]
+    return parts

@@ -3,8 +3,9 @@
 Any save or delete of an article, section, supplement, reference, update note, the site
 settings or an old address, and relation changes, is a content change. Its consequences:
 the article's Markdown is rendered again (`Article.rerender`, once per article however many
-of its rows changed), its search row is rewritten, and the page cache starts one new
-content generation (mgsite.page_cache).
+of its rows changed), its search row is rewritten, its version moves forward (the edit
+forms' conflict check), and the page cache starts one new content generation
+(mgsite.page_cache).
 
 Inside `changes()` these wait until the block ends, so a save of an article with fifty
 sections renders it once and starts one generation; the admin wraps every save, action and
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -39,11 +41,17 @@ from .models import (
 @dataclass
 class _Changes:
     render: set = field(default_factory=set)  # article ids to render and index again
+    edited: set = field(default_factory=set)  # article ids whose version moves forward
     removed: set = field(default_factory=set)  # article ids deleted
     settings: bool = False  # the site settings changed
     pages: bool = False  # anything a public page shows changed
 
     def apply(self):
+        # One step per block, however many rows changed; in the database, so a stale copy
+        # of the article cannot undo it. Edit forms compare it (articles.forms).
+        edited = self.edited - self.removed
+        if edited:
+            Article.objects.filter(pk__in=edited).update(version=F("version") + 1)
         for article in Article.objects.filter(pk__in=self.render - self.removed):
             article.rerender()
             search_index.update(article)
@@ -92,7 +100,7 @@ def _record(**what):
 
 @receiver(post_save, sender=Article, dispatch_uid="articles.article_saved")
 def _article_saved(sender, instance, **kwargs):
-    _record(render={instance.pk})
+    _record(render={instance.pk}, edited={instance.pk})
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="articles.article_deleted")
@@ -105,7 +113,8 @@ def _article_deleted(sender, instance, **kwargs):
 def _section_changed(sender, instance, origin=None, **kwargs):
     if isinstance(origin, Article) or getattr(origin, "model", None) is Article:
         return  # deleted with its article: nothing left to render
-    _record(render={instance.article_id})
+    # A section is part of its article: a script saving one moves the article's version too.
+    _record(render={instance.article_id}, edited={instance.article_id})
 
 
 @receiver(post_save, sender=Reference, dispatch_uid="articles.reference_saved")

@@ -73,9 +73,9 @@ def article_preview(request, token):
 
 
 def _preview(request, article):
-    response = render(
-        request, "articles/article_detail.html", {"article": article, "preview": True}
-    )
+    """The article's page as readers will get it, through the same code; only the banner,
+    `noindex` and no-store differ."""
+    response = _render_article(request, article, preview=True)
     # Never kept by a cache or listed by a search engine.
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)

@@ -50,10 +50,11 @@ def test_two_browsers_edit_at_once_and_nothing_is_lost(
     seed_article.refresh_from_db()
     assert seed_article.sections.first().body == "Alice rewrote the first section."
 
-    # Bea merges both texts and saves: now it goes through.
+    # Bea merges both texts and chooses to replace Alice's: now it goes through.
     bea.locator("#id_sections-0-body").fill(
         "Alice rewrote the first section. Bea rewrote it differently."
     )
+    bea.get_by_label("Replace their changes").check()
     bea.get_by_role("button", name="Save and continue editing").click()
     expect(bea.locator(".messagelist")).to_contain_text("was changed successfully")
     public = alice.context.new_page()

@@ -86,3 +86,27 @@ def test_share_and_revoke_need_change_permission(client, django_user_model, draf
     client.force_login(viewer)
     url = reverse("admin:articles_article_share_preview", args=[draft.pk])
     assert client.post(url).status_code == 403
+
+
+def _without_preview_marks(html):
+    """The page minus what only a preview has: the banner and the robots meta."""
+    html = re.sub(r'\n<p class="preview-banner".*?</p>\n', "", html, flags=re.S)
+    return html.replace('\n  <meta name="robots" content="noindex, nofollow">', "")
+
+
+def test_a_preview_is_the_page_readers_get(client, admin_client, seed_article, make_article):
+    seed_article.related.add(make_article("A related piece"))
+    live = client.get(seed_article.get_absolute_url()).content.decode()
+
+    shared = client.get(previews.preview_url(seed_article))
+
+    assert "preview-banner" in shared.content.decode()
+    assert _without_preview_marks(shared.content.decode()) == live
+
+
+def test_staff_preview_of_a_draft_has_canonical_json_ld_and_disclaimer(admin_client, draft):
+    html = admin_client.get(draft.get_absolute_url()).content.decode()
+    canonical = f'<link rel="canonical" href="http://testserver{draft.get_absolute_url()}">'
+    assert canonical in html
+    assert '"@type": "MedicalWebPage"' in html
+    assert 'class="disclaimer"' in html

@@ -196,3 +196,28 @@ def test_audit_log_lists_who_did_what(admin_client, seed_article, make_article):
     html = admin_client.get(reverse("admin:admin_logentry_changelist")).content.decode()
     assert "Audited title" in html and article.title in html
     assert re.search(r"Deletion", html)
+
+
+def as_a_browser_sends_it(data):
+    """Browsers send every textarea with CRLF line ends, changed or not."""
+    return {
+        name: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for name, value in data.items()
+    }
+
+
+def test_history_names_only_what_changed(admin_client, seed_article):
+    save_edit(admin_client, seed_article)  # the first revision, as saved by the admin
+    data = as_a_browser_sends_it(open_form(admin_client, change_url(seed_article)))
+    data["title"] = "A new title"
+    data["sections-2-body"] = "A new body for the third section."
+    assert admin_client.post(change_url(seed_article), data).status_code == 302
+
+    comment = article_versions(seed_article.pk).first().revision.get_comment()
+    assert comment == "Changed Title. Changed Body for section “Muscle Relaxation:”."
+
+
+def test_a_note_is_not_a_change_of_the_article(admin_client, seed_article):
+    save_edit(admin_client, seed_article, revision_note="Checked the sources")
+    comment = article_versions(seed_article.pk).first().revision.get_comment()
+    assert comment == "Checked the sources (No fields changed.)"
