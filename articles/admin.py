@@ -8,6 +8,8 @@ from django.contrib.admin import widgets
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import formats, timezone
@@ -17,12 +19,13 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
 
-from . import previews
+from . import previews, publishing
 from .checks import run_checks
 from .forms import ArticleAdminForm, SectionForm, SectionFormSet
 from .models import (
     Article,
     ArticleUpdate,
+    LiveVersion,
     Reference,
     Section,
     SiteSettings,
@@ -30,6 +33,7 @@ from .models import (
     Supplement,
 )
 from .revision_admin import ArticleRevisionsAdmin, ChangesOnceAdmin
+from .revisions import compare_pages
 
 
 def _when(moment):
@@ -82,6 +86,11 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _is_id(value):
+    """An article id as the admin's URLs carry it: anything else is a 404, not a 500."""
+    return str(value).isdigit()
+
+
 class StateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
@@ -89,24 +98,32 @@ class StateFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("live", "Live"),
+            ("changed", "Live, draft changed"),
             ("scheduled", "Scheduled"),
-            ("expired", "Expired"),
-            ("draft", "Draft"),
+            ("unpublished", "Not published (draft, expired or taken down)"),
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = queryset.filter(status=Article.Status.PUBLISHED)
+        shown = Q(live_fingerprint__isnull=False)
         match self.value():
             case "live":
-                return queryset.published()
+                return queryset.filter(shown, live_fingerprint=F("draft_fingerprint"))
+            case "changed":
+                return queryset.filter(shown).exclude(live_fingerprint=F("draft_fingerprint"))
             case "scheduled":
-                return published.filter(published_at__gt=now)
-            case "expired":
-                return published.filter(expires_at__lte=now)
-            case "draft":
-                return queryset.filter(status=Article.Status.DRAFT)
+                return queryset.filter(scheduled_at__isnull=False)
+            case "unpublished":
+                return queryset.filter(live_fingerprint__isnull=True, scheduled_at__isnull=True)
         return queryset
+
+
+STATE_LABELS = {
+    "live": "live",
+    "changed": "live, draft changed",
+    "scheduled": "scheduled",
+    "expired": "expired",
+    "draft": "not published",
+}
 
 
 @admin.register(Article)
@@ -115,11 +132,12 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     inlines = [SectionInline, UpdateNoteInline]
     formfield_overrides = MARKDOWN_WIDGETS
     list_display = [
-        "title", "state_label", "supplement_names", "next_review_due", "published_at", "updated_at",
+        "title", "state_label", "supplement_names", "next_review_due", "first_published_at",
+        "updated_at",
     ]  # fmt: skip
     list_filter = [StateFilter, ReviewFilter, "supplements"]
     search_fields = ["title", "subtitle", "summary"]
-    date_hierarchy = "published_at"
+    date_hierarchy = "first_published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["supplements", "related"]
     actions = ["publish", "unpublish"]
@@ -141,7 +159,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         ),  # fmt: skip
         ("Conclusion", {"fields": ["conclusion"]}),
         ("Topics and related articles", {"fields": ["supplements", "related"]}),
-        ("Publishing", {"fields": ["status", "published_at", "expires_at", "author"]}),
+        ("Publishing", {"fields": ["publish_at", "expires_at", "author"]}),
         (
             "Medical review",
             {
@@ -176,20 +194,41 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         return field
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("supplements")
+        # What readers get of each article, in two subqueries, for the state column and filter.
+        live = LiveVersion.objects.visible().filter(article=OuterRef("pk"))
+        scheduled = LiveVersion.objects.scheduled().filter(article=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                live_fingerprint=Subquery(live.values("fingerprint")[:1]),
+                scheduled_at=Subquery(scheduled.values("live_from")[:1]),
+            )
+            .prefetch_related("supplements")
+        )
 
     @admin.display(description="Supplements")
     def supplement_names(self, article):
         return ", ".join(supplement.name for supplement in article.supplements.all())
 
-    @admin.display(description="State", ordering="status")
+    @admin.display(description="State")
     def state_label(self, article):
-        return format_html(
-            '<span class="article-state article-state-{0}">{0}</span>', article.state
-        )
+        if article.live_fingerprint is not None:
+            state = "live" if article.live_fingerprint == article.draft_fingerprint else "changed"
+        else:
+            state = "scheduled" if article.scheduled_at else "draft"
+        label = STATE_LABELS[state]
+        if article.scheduled_at:
+            label += (
+                f" (next version {_when(article.scheduled_at)})"
+                if state != "scheduled"
+                else (f" for {_when(article.scheduled_at)}")
+            )
+        return format_html('<span class="article-state article-state-{}">{}</span>', state, label)
 
     def save_model(self, request, obj, form, change):
         request.revision_note = form.cleaned_data.get("revision_note", "").strip()
+        request.publish_at = form.cleaned_data.get("publish_at")
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
@@ -211,45 +250,83 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         if note and reversion.is_active():
             set_comment(f"{note} ({entry.get_change_message()})")
 
-    # Actions: each is saved as a revision, with the action as its comment, and says per
-    # article what it did or why it left it alone.
+    # Actions: each is in the audit log (and the live versions record who published), and
+    # says per article what it did or why it left it alone.
 
-    @admin.action(description="Publish selected articles", permissions=["change"])
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish(self, request, queryset):
-        """Make each article live now: a scheduled one goes live at once, an expired one
-        loses its expiry. Publishing that leaves an article hidden would not be publishing."""
-        now = timezone.now()
+        """Make each draft what readers get, now (a scheduled version is replaced)."""
         for article in queryset:
-            if article.state == "live":
-                self._report(request, f"“{article}” skipped: it is already live.")
+            before = article.publishing()
+            if before.state == "live" and before.scheduled is None:
+                self._report(request, f"“{article}” skipped: readers already get this draft.")
                 continue
-            why = []
-            if article.state == "scheduled":
-                why.append(f"it was scheduled for {_when(article.published_at)}")
-            if article.published_at and article.published_at > now:
-                article.published_at = now
-            if article.expires_at and article.expires_at <= now:
-                why.append(f"its expiry time, {_when(article.expires_at)}, is removed")
-                article.expires_at = None
-            article.status = Article.Status.PUBLISHED
-            article.save()
+            try:
+                publishing.publish(article, by=request.user)
+            except publishing.PublishingError as error:
+                self._report(request, f"“{article}” not published: {error}", messages.ERROR)
+                continue
             self.log_change(request, article, "Published.")
-            detail = f" ({'; '.join(why)})" if why else ""
+            was = {
+                "changed": "its changes replace the version readers had",
+                "expired": "it had expired; its expiry time is removed",
+            }.get(before.state)
+            if before.scheduled is not None:
+                was = f"it was scheduled for {_when(before.scheduled.live_from)}"
+            detail = f" ({was})" if was else ""
             self._report(request, f"“{article}” is live now{detail}.", messages.SUCCESS)
         set_comment("Published.")
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish(self, request, queryset):
+        """Take each article away from readers now; its draft stays as it is."""
         for article in queryset:
-            state = article.state
-            if state == "draft":
-                self._report(request, f"“{article}” skipped: it is already a draft.")
+            state = article.publishing().state
+            if state in ("draft", "expired"):
+                self._report(request, f"“{article}” skipped: readers do not see it.")
                 continue
-            article.status = Article.Status.DRAFT
-            article.save()
+            publishing.unpublish(article, by=request.user)
             self.log_change(request, article, "Unpublished.")
-            self._report(request, f"“{article}” is a draft now (it was {state}).", messages.SUCCESS)
+            self._report(
+                request,
+                f"“{article}” is no longer published (it was {STATE_LABELS[state]}); "
+                "its draft is kept.",
+                messages.SUCCESS,
+            )
         set_comment("Unpublished.")
+
+    def has_publish_permission(self, request, obj=None):
+        return request.user.has_perm("articles.publish_article")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._publish_from_form(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._publish_from_form(request, obj)
+        return super().response_change(request, obj)
+
+    def _publish_from_form(self, request, article):
+        """“Save and publish”: the draft just saved goes live now, or at the go-live time."""
+        if "_publish" not in request.POST:
+            return
+        if not self.has_publish_permission(request, article):
+            messages.error(request, "Saved as a draft only: you may not publish articles.")
+            return
+        try:
+            version = publishing.publish(
+                article, by=request.user, at=getattr(request, "publish_at", None)
+            )
+        except publishing.PublishingError as error:
+            messages.error(request, f"Saved as a draft, not published: {error}")
+            return
+        self.log_change(request, article, "Published.")
+        if version.live_from > timezone.now():
+            messages.success(
+                request, f"“{article}” is scheduled to go live {_when(version.live_from)}."
+            )
+        else:
+            messages.success(request, f"“{article}” is live now: readers get this draft.")
 
     def _report(self, request, text, level=messages.WARNING):
         self.message_user(request, text, level)
@@ -273,19 +350,32 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         ]
 
     def _article_or_404(self, request, object_id, permission):
+        if not _is_id(object_id):
+            raise Http404("No such article.")
         article = get_object_or_404(Article, pk=object_id)
         if not permission(request, article):
             raise PermissionDenied
         return article
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = Article.objects.filter(pk=object_id).first()
+        article = Article.objects.filter(pk=object_id).first() if _is_id(object_id) else None
         if article is not None:
             if request.method == "GET":
                 self._ensure_first_revision(request, article)
             # Run only if the form is shown (not for a save that redirects).
             checks = SimpleLazyObject(lambda: run_checks(article))
-            extra_context = {"content_checks": checks, **(extra_context or {})}
+            standing = SimpleLazyObject(article.publishing)
+            against_live = SimpleLazyObject(
+                lambda: compare_pages(
+                    standing.shown or standing.scheduled, LiveVersion.from_draft(article)
+                )
+            )
+            extra_context = {
+                "content_checks": checks,
+                "publishing": standing,
+                "against_live": against_live,
+                **(extra_context or {}),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def share_preview_view(self, request, object_id):

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.urls import Resolver404, resolve
 from django.utils import formats
 
-from .models import Article, SlugRedirect
+from .models import LiveVersion, SlugRedirect
 from .rendering import TEMPLATE_IDS
 
 WORDS_PER_MINUTE = 200
@@ -91,12 +91,12 @@ def _broken_links(links, ids):
             article_links[href] = match.kwargs["slug"]
     if article_links:
         slugs = set(article_links.values())
-        live = Article.objects.published()
+        live = LiveVersion.objects.visible()
         found = set(live.filter(slug__in=slugs).values_list("slug", flat=True))
         found |= set(
-            SlugRedirect.objects.filter(old_slug__in=slugs, article__in=live).values_list(
-                "old_slug", flat=True
-            )
+            SlugRedirect.objects.filter(
+                old_slug__in=slugs, article__in=live.values("article")
+            ).values_list("old_slug", flat=True)
         )
         broken += [href for href, slug in article_links.items() if slug not in found]
     return broken

@@ -4,7 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Article
+from .models import LiveVersion
 
 
 class LatestArticlesFeed(Feed):
@@ -13,7 +13,11 @@ class LatestArticlesFeed(Feed):
     description = "The newest articles, each with its sources and medical review."
 
     def items(self):
-        return Article.objects.published().prefetch_related("supplements")[:20]
+        return (
+            LiveVersion.objects.visible()
+            .order_by("-first_published_at", "-pk")
+            .prefetch_related("supplements")[:20]
+        )
 
     def item_title(self, article):
         return article.title
@@ -22,10 +26,10 @@ class LatestArticlesFeed(Feed):
         return article.summary or article.subtitle
 
     def item_pubdate(self, article):
-        return article.published_at
+        return article.first_published_at
 
     def item_updateddate(self, article):
-        return article.updated_at
+        return article.live_from
 
     def item_author_name(self, article):
         return article.author_name or None

@@ -2,13 +2,14 @@
 old addresses."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from markdownx.fields import MarkdownxFormField
 from reversion.models import Version
 
-from . import rendering
+from . import publishing, rendering
 from .models import Article, Reference, Section, SlugRedirect
 from .revisions import compare, latest_version
 
@@ -71,7 +72,7 @@ class SectionFormSet(forms.BaseInlineFormSet):
 # Fields about saving, not about the article: never named in its history.
 BOOKKEEPING_FIELDS = {
     "opened_revision", "opened_version", "seen_version", "replace_theirs", "revision_note",
-    "take_over_address",
+    "take_over_address", "publish_at",
 }  # fmt: skip
 
 
@@ -97,6 +98,13 @@ class ArticleAdminForm(forms.ModelForm):
         label="Note for the history",
         help_text="Optional: what this save changes and why. Shown in the article's history.",
     )
+    publish_at = forms.SplitDateTimeField(
+        required=False,
+        widget=AdminSplitDateTime,
+        label="Go-live time",
+        help_text="For “Save and publish”: empty publishes now; a later time schedules the "
+        "draft as it is then. Readers keep the current version until that time.",
+    )
     take_over_address = forms.BooleanField(
         required=False,
         label="Take over this old address",
@@ -108,13 +116,17 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "subtitle", "slug", "summary", "intro", "conclusion", "supplements",
-            "related", "status", "published_at", "expires_at", "author", "reviewer_name",
+            "related", "expires_at", "author", "reviewer_name",
             "reviewer_credentials", "last_reviewed", "next_review_due",
         ]  # fmt: skip
         field_classes = {"intro": MarkdownFormField, "conclusion": MarkdownFormField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The admin's date and time boxes share one label; give each a name of its own.
+        date_input, time_input = self.fields["publish_at"].widget.widgets
+        date_input.attrs["aria-label"] = "Go-live time: date"
+        time_input.attrs["aria-label"] = "Go-live time: time"
         self.refused = False  # an edit conflict: the template offers "Replace their changes"
         self.conflict = None  # what they changed, when a revision shows it
         if not self.is_bound and self.instance.pk is not None:
@@ -134,6 +146,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
+        if holder := publishing.slug_holder(slug, self.instance):
+            raise forms.ValidationError(
+                f"/articles/{slug}/ is the address of “{holder}” on the site. Choose another "
+                "slug (or unpublish that article first)."
+            )
         redirect = (
             SlugRedirect.objects.filter(old_slug=slug)
             .exclude(article_id=self.instance.pk)
@@ -155,6 +172,9 @@ class ArticleAdminForm(forms.ModelForm):
         reviewed, due = cleaned.get("last_reviewed"), cleaned.get("next_review_due")
         if reviewed and due and due <= reviewed:
             self.add_error("next_review_due", "The next review must be after the last one.")
+        go_live, expiry = cleaned.get("publish_at"), cleaned.get("expires_at")
+        if expiry and expiry <= (go_live or timezone.now()):
+            self.add_error("expires_at", "The expiry time must be after the go-live time.")
         if self.instance.pk is not None:
             self._refuse_stale_save()
         return cleaned

@@ -1,25 +1,30 @@
 """The editorial domain: supplements, the articles about them, their sections and sources.
 
-An article's Markdown is rendered as one document (`Article.rerender`, through
-articles.rendering) into the `*_html` fields beside it, with citations numbered across the
-whole article; articles.signals calls it once per change. Views and templates only print
-the stored HTML. Nothing here touches a cache: that is the signals' job.
+An article's rows (Article, its Sections, update notes, relations) are its *draft*: what
+editors change in the admin. Its Markdown is rendered as one document (`Article.rerender`,
+through articles.rendering) into the `*_html` fields beside it; articles.signals calls it
+once per change. Readers never see the draft: publishing freezes it into a `LiveVersion`
+(articles.publishing), and every public page reads live versions only
+(`LiveVersion.objects.visible()`). Views and templates only print stored HTML. Nothing here
+touches a cache: that is the signals' job.
 """
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from . import rendering
+from . import page_content, rendering
 
 
 def validate_markdown(text):
@@ -64,51 +69,12 @@ class Supplement(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What a visitor may see. The only definition of it: views and links all use it.
-
-        Published, past its go-live time and not past its expiry: scheduling needs no job,
-        the clock decides at each request.
-        """
-        now = timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
-        )
-
-    def related_to(self, article, limit=6):
-        """Articles to suggest beside `article`: the editors' choices first, then others about
-        the same supplements, newest first; visible ones only, each once. One query."""
-        chosen = Article.related.through.objects.filter(from_article=article.pk)
-        same_supplements = Article.supplements.through.objects.filter(
-            supplement__in=Article.supplements.through.objects.filter(article=article.pk).values(
-                "supplement"
-            )
-        )
-        return (
-            self.published()
-            .exclude(pk=article.pk)
-            .filter(
-                models.Q(pk__in=chosen.values("to_article"))
-                | models.Q(pk__in=same_supplements.values("article"))
-            )
-            .annotate(chosen=models.Exists(chosen.filter(to_article=models.OuterRef("pk"))))
-            .order_by("-chosen", "-published_at", "-pk")[:limit]
-        )
-
-    def next_scheduled_change(self):
-        """When the next published article goes live or expires (a timestamp), or None:
-        the page cache starts a new generation then (mgsite.page_cache)."""
-        now = timezone.now()
-        published = Q(status=Article.Status.PUBLISHED)
-        times = self.aggregate(
-            go_live=Min("published_at", filter=published & Q(published_at__gt=now)),
-            expiry=Min("expires_at", filter=published & Q(expires_at__gt=now)),
-        )
-        upcoming = [moment.timestamp() for moment in times.values() if moment is not None]
-        return min(upcoming, default=None)
+        """Articles a visitor can read now: those with a visible live version."""
+        return self.filter(pk__in=LiveVersion.objects.visible().values("article"))
 
 
 def next_scheduled_change():
-    return Article.objects.next_scheduled_change()
+    return LiveVersion.objects.next_scheduled_change()
 
 
 def new_preview_key():
@@ -116,10 +82,6 @@ def new_preview_key():
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-
     title = models.CharField(max_length=200, help_text="e.g. Magnesium Glycinate for Sleep")
     slug = models.SlugField(
         max_length=200, unique=True, help_text="In the URL: e.g. magnesium-glycinate-for-sleep"
@@ -144,20 +106,19 @@ class Article(models.Model):
         blank=True,
         help_text="Articles to suggest to readers of this one; the link shows on both.",
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        "go-live time",
-        null=True,
-        blank=True,
-        help_text="When a published article becomes visible. A future time schedules it; "
-        "left empty, it is set when the article is first published.",
-    )
     expires_at = models.DateTimeField(
         "expiry time",
         null=True,
         blank=True,
-        help_text="Optional: the article is hidden from visitors from this time on.",
+        help_text="Optional: readers stop seeing the article at this time. Takes effect when "
+        "the article is next published.",
     )
+    first_published_at = models.DateTimeField(
+        "first published", null=True, blank=True, editable=False
+    )
+    # page_content.fingerprint of the draft, kept by rerender(): a live version with another
+    # fingerprint means the draft has changes readers do not see yet.
+    draft_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     # Part of every share-preview link; a new key revokes all earlier links at once.
     preview_key = models.CharField(max_length=32, default=new_preview_key, editable=False)
     reviewer_name = models.CharField(
@@ -185,7 +146,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-created_at"]
+        ordering = ["-first_published_at", "-created_at"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 
     def __str__(self):
         return self.title
@@ -195,8 +157,6 @@ class Article(models.Model):
         # revisions compare what changed, not how it was sent.
         self.intro = rendering.normalise(self.intro)
         self.conclusion = rendering.normalise(self.conclusion)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
         if self.last_reviewed and not self.next_review_due:
             self.next_review_due = self.last_reviewed + timedelta(days=365)
         if not self._state.adding and not kwargs.get("force_insert") and not args:
@@ -207,21 +167,18 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
-            raise ValidationError({"expires_at": "The expiry time must be after the go-live time."})
+    def publishing(self):
+        """Where the article stands with readers (a `Publishing`): two queries."""
+        return Publishing(
+            live=LiveVersion.objects.current().filter(article=self.pk).first(),
+            scheduled=LiveVersion.objects.scheduled().filter(article=self.pk).first(),
+            draft_fingerprint=self.draft_fingerprint,
+        )
 
     @property
     def state(self):
-        """draft, scheduled, live or expired: what a visitor sees depends on it."""
-        now = timezone.now()
-        if self.status != self.Status.PUBLISHED:
-            return "draft"
-        if self.published_at and self.published_at > now:
-            return "scheduled"
-        if self.expires_at and self.expires_at <= now:
-            return "expired"
-        return "live"
+        """draft, scheduled, live, changed (live, with a draft that differs) or expired."""
+        return self.publishing().state
 
     def rerender(self):
         """Render all of the article's Markdown as one document and store the result.
@@ -262,6 +219,10 @@ class Article(models.Model):
                 Citation(article=self, reference=known[key], number=number)
                 for key, number in numbers.items()
             )
+        fingerprint = LiveVersion.from_draft(self, sections=sections).fingerprint
+        if fingerprint != self.draft_fingerprint:
+            self.draft_fingerprint = fingerprint
+            Article.objects.filter(pk=self.pk).update(draft_fingerprint=fingerprint)
         return changed
 
     @property
@@ -279,11 +240,45 @@ class Article(models.Model):
         return self.author.get_full_name() or self.author.get_username()
 
 
+# Fields the system keeps with update(), never from a form: a stale copy of the row must
+# not set them back (an old version, a revoked preview key, a cleared publish date).
+_SYSTEM_FIELDS = {"version", "preview_key", "first_published_at", "draft_fingerprint"}
 _FIELDS_BUT_VERSION = [
     field.name
     for field in Article._meta.concrete_fields
-    if not field.primary_key and field.name != "version"
+    if not field.primary_key and field.name not in _SYSTEM_FIELDS
 ]
+
+
+class Publishing:
+    """An article's standing with readers: its live version, a scheduled one, and whether
+    the draft differs from what readers see."""
+
+    def __init__(self, live, scheduled, draft_fingerprint):
+        self.live, self.scheduled = live, scheduled
+        self.draft_fingerprint = draft_fingerprint
+
+    @property
+    def shown(self):
+        """The live version readers get now (None: taken down, expired or never published)."""
+        return self.live if self.live is not None and self.live.is_visible else None
+
+    @property
+    def changed(self):
+        """The draft differs from what readers get now (or, if they get nothing yet, from
+        the version scheduled)."""
+        latest = self.shown or self.scheduled
+        return latest is not None and latest.fingerprint != self.draft_fingerprint
+
+    @property
+    def state(self):
+        if self.shown is not None:
+            return "changed" if self.changed else "live"
+        if self.scheduled is not None:
+            return "scheduled"
+        if self.live is not None and not self.live.takedown:
+            return "expired"
+        return "draft"
 
 
 class Section(models.Model):
@@ -445,3 +440,226 @@ class SiteSettings(models.Model):
     def load(cls):
         """The one row (made by a migration; unsaved defaults if it was ever deleted)."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class LiveVersionQuerySet(models.QuerySet):
+    def current(self, now=None):
+        """Each article's newest version whose go-live time has come: what readers get,
+        unless it is a takedown or has expired. The clock decides at each request, so
+        scheduling needs no job."""
+        now = now or timezone.now()
+        newer = LiveVersion.objects.filter(article=OuterRef("article"), live_from__lte=now).filter(
+            Q(live_from__gt=OuterRef("live_from"))
+            | Q(live_from=OuterRef("live_from"), pk__gt=OuterRef("pk"))
+        )
+        return self.filter(live_from__lte=now).exclude(Exists(newer))
+
+    def visible(self):
+        """What a visitor may see. The only definition of it: views, search, feeds, sitemaps
+        and related links all use it."""
+        now = timezone.now()
+        return (
+            self.current(now)
+            .filter(takedown=False)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        )
+
+    def scheduled(self):
+        """Versions waiting for their go-live time."""
+        return self.filter(live_from__gt=timezone.now()).order_by("live_from")
+
+    def related_to(self, version, limit=6):
+        """Live articles to suggest beside `version`: the editors' choices first (either
+        way round), then others about the same supplements, newest first. One query."""
+        content = version.content
+        chosen_by_others = LiveVersion.related.through.objects.filter(article=version.article_id)
+        same_supplements = LiveVersion.supplements.through.objects.filter(
+            supplement__in=content.get("supplements", [])
+        )
+        chosen = Q(article__in=content.get("related", [])) | Q(
+            pk__in=chosen_by_others.values("liveversion")
+        )
+        return (
+            self.visible()
+            .exclude(article=version.article_id)
+            .filter(chosen | Q(pk__in=same_supplements.values("liveversion")))
+            .annotate(chosen=models.ExpressionWrapper(chosen, output_field=models.BooleanField()))
+            .order_by("-chosen", "-first_published_at", "-pk")[:limit]
+        )
+
+    def next_scheduled_change(self):
+        """When a version next goes live or expires (a timestamp), or None: the page cache
+        starts a new generation then (mgsite.page_cache)."""
+        now = timezone.now()
+        times = self.filter(takedown=False).aggregate(
+            go_live=Min("live_from", filter=Q(live_from__gt=now)),
+            expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
+        )
+        upcoming = [moment.timestamp() for moment in times.values() if moment is not None]
+        return min(upcoming, default=None)
+
+
+class LiveVersion(models.Model):
+    """An article as readers see it: its draft, frozen when it was published.
+
+    Every publish adds one (`live_from` now, or later: scheduled); an unpublish adds a
+    takedown. Readers get each article's newest version whose time has come, so the rows
+    are also the record of what readers saw, and when.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="live_versions")
+    slug = models.SlugField(max_length=200)
+    title = models.CharField(max_length=200)
+    subtitle = models.CharField(max_length=200, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    content = models.JSONField(default=dict)  # articles.page_content.build
+    fingerprint = models.CharField(max_length=64)
+    supplements = models.ManyToManyField(Supplement, blank=True, related_name="live_versions")
+    related = models.ManyToManyField(Article, blank=True, related_name="+")
+    search_text = models.TextField(blank=True)
+    live_from = models.DateTimeField("go-live time")
+    expires_at = models.DateTimeField("expiry time", null=True, blank=True)
+    first_published_at = models.DateTimeField()
+    takedown = models.BooleanField(default=False, help_text="An unpublish: nothing is shown.")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LiveVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-live_from", "-pk"]
+        indexes = [models.Index(fields=["article", "live_from"]), models.Index(fields=["slug"])]
+
+    def __str__(self):
+        return f"{self.title} (from {self.live_from:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_draft(cls, article, sections=None):
+        """The draft as a live version would show it, unsaved: what publishing saves and
+        what a preview shows."""
+        sections = list(article.sections.all()) if sections is None else sections
+        supplements = list(article.supplements.all())
+        content = page_content.build(
+            article=article,
+            sections=sections,
+            citations=article.citations.select_related("reference"),
+            updates=article.updates.all(),
+            supplement_ids=[supplement.pk for supplement in supplements],
+            related_ids=_related_ids(article),
+            author_name=article.author_name,
+        )
+        version = cls(
+            article=article,
+            slug=article.slug,
+            title=article.title,
+            subtitle=article.subtitle,
+            summary=article.summary,
+            content=content,
+            search_text=article.search_text,
+            live_from=timezone.now(),
+            expires_at=article.expires_at,
+            first_published_at=article.first_published_at or timezone.now(),
+        )
+        version.fingerprint = page_content.fingerprint(
+            slug=version.slug,
+            title=version.title,
+            subtitle=version.subtitle,
+            summary=version.summary,
+            content=content,
+        )
+        version.draft_supplements = supplements
+        return version
+
+    @property
+    def is_visible(self):
+        now = timezone.now()
+        return (
+            not self.takedown
+            and self.live_from <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    # What the article template prints, the same for a live version and a draft preview.
+
+    @property
+    def published_at(self):
+        return self.first_published_at
+
+    @property
+    def updated_at(self):
+        return self.live_from
+
+    @property
+    def intro_html(self):
+        return mark_safe(self.content.get("intro_html", ""))  # noqa: S308  (stored, sanitised)
+
+    @property
+    def conclusion_html(self):
+        return mark_safe(self.content.get("conclusion_html", ""))  # noqa: S308  (as above)
+
+    @property
+    def sections(self):
+        return [SimpleNamespace(**section) for section in self.content.get("sections", [])]
+
+    @property
+    def citations(self):
+        return [
+            SimpleNamespace(number=ref["number"], reference=_Source(ref))
+            for ref in self.content.get("references", [])
+        ]
+
+    @property
+    def updates(self):
+        return [
+            SimpleNamespace(date=date.fromisoformat(update["date"]), note=update["note"])
+            for update in self.content.get("updates", [])
+        ]
+
+    @property
+    def author_name(self):
+        return self.content.get("author_name", "")
+
+    @property
+    def review(self):
+        review = self.content.get("review") or {}
+        reviewed = review.get("last_reviewed")
+        return SimpleNamespace(
+            reviewer_name=review.get("reviewer_name", ""),
+            reviewer_credentials=review.get("reviewer_credentials", ""),
+            last_reviewed=date.fromisoformat(reviewed) if reviewed else None,
+        )
+
+    @property
+    def supplement_list(self):
+        if hasattr(self, "draft_supplements"):
+            return self.draft_supplements
+        return self.supplements.all()
+
+
+def _related_ids(article):
+    """The article's related articles, read from both directions of the symmetrical
+    relation: when Django's m2m_changed fires, it has written one of the two rows only."""
+    rows = Article.related.through.objects.filter(
+        Q(from_article=article.pk) | Q(to_article=article.pk)
+    ).values_list("from_article", "to_article")
+    return sorted({pk for row in rows for pk in row} - {article.pk})
+
+
+class _Source(SimpleNamespace):
+    """A reference as a live version froze it, with the links the list prints."""
+
+    def __init__(self, data):
+        super().__init__(**data)
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""

@@ -58,14 +58,17 @@ class ChangesOnceAdmin(VersionAdmin):
 # Recorded in no revision: HTML and search text are made from the Markdown again (signals),
 # preview keys are secrets whose revocation must last, the version only moves forward.
 NOT_RECORDED = {
-    Article: ("intro_html", "conclusion_html", "search_text", "preview_key", "version"),
+    Article: (
+        "intro_html", "conclusion_html", "search_text", "preview_key", "version",
+        "first_published_at", "draft_fingerprint",
+    ),
     Section: ("body_html",),
-}
-# What a restore leaves as the article has it now: revisions keep content; publishing
-# belongs to the live article (restoring a scheduled revision must not take it offline).
-# Revisions saved before NOT_RECORDED hold some of these too; they are kept out all the same.
-KEPT_ON_RESTORE = ["status", "published_at", "expires_at", "preview_key", "version"]
-PUBLISHING_FIELDS = {"status", "published_at", "expires_at"}
+}  # fmt: skip
+# What a restore leaves as the article has it now. A restore changes the draft only, never
+# what readers get (that takes a publish); these are not the draft's text. Revisions saved
+# before NOT_RECORDED hold some of them too; they are kept out all the same.
+KEPT_ON_RESTORE = ["expires_at", "preview_key", "version", "first_published_at"]
+PUBLISHING_FIELDS = {"expires_at"}
 
 
 class ArticleRevisionsAdmin(ChangesOnceAdmin):
@@ -175,8 +178,9 @@ class ArticleRevisionsAdmin(ChangesOnceAdmin):
         parts = restored_parts(current, restored) if current else []
         what = f"brought back {', '.join(parts)}" if parts else "its text was the same as now"
         return (
-            f"Restored the revision of {when}{who}: {what}. Publishing state, go-live and "
-            f"expiry times and preview links are unchanged: the article is still {article.state}."
+            f"Restored the revision of {when}{who} into the draft: {what}. Readers still get "
+            "what was last published until you publish again; the expiry time and preview "
+            "links are unchanged."
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -197,8 +201,8 @@ class ArticleRevisionsAdmin(ChangesOnceAdmin):
             if len(fields) < len(options["fields"]):
                 options = {
                     **options,
-                    "description": "Not restored: the status, go-live and expiry times stay "
-                    "as they are now. Change them after restoring, if you mean to.",
+                    "description": "Not restored: the expiry time stays as it is now. "
+                    "Change it after restoring, if you mean to.",
                 }
             restore_fieldsets.append((name, {**options, "fields": fields}))
         return restore_fieldsets
@@ -213,7 +217,11 @@ class ArticleRevisionsAdmin(ChangesOnceAdmin):
             article = Article.objects.filter(pk=version.object_id).first()
             if article is not None:
                 self.log_change(request, article, "Recovered from the trash.")
-                messages.success(request, f"“{article}” is recovered with its sections.")
+                messages.success(
+                    request,
+                    f"“{article}” is recovered with its sections, as a draft: publish it to "
+                    "show it to readers again.",
+                )
         return response
 
     def _restore_problem(self, version_id):

@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from reversion.models import Version
 
 from .models import Article, Section, Supplement
+from .rendering import to_plain_text
 
 ARTICLE_FIELDS = [
     ("title", "Title"),
@@ -22,8 +23,6 @@ ARTICLE_FIELDS = [
     ("summary", "Summary"),
     ("intro", "Intro"),
     ("conclusion", "Conclusion"),
-    ("status", "Status"),
-    ("published_at", "Go-live time"),
     ("expires_at", "Expiry time"),
     ("supplements", "Supplements"),
     ("related", "Related articles"),
@@ -36,7 +35,7 @@ SECTION_FIELDS = [
 ]
 
 # Not content: what a restore leaves as it is now (articles.revision_admin).
-PUBLISHING_LABELS = {"Status", "Go-live time", "Expiry time"}
+PUBLISHING_LABELS = {"Expiry time"}
 
 # Many-to-many fields hold primary keys; show names instead.
 NAMED_RELATIONS = {"supplements": (Supplement, "name"), "related": (Article, "title")}
@@ -163,3 +162,63 @@ def restored_parts(current, restored):
         f"section “{change.heading}” ({kinds[change.kind]})" for change in comparison.sections
     ]
     return parts
+
+
+def _page_fields(version):
+    """A live version's page (or a draft's, built the same way) as labelled plain texts."""
+    if version is None:
+        return {}, {}
+    content, review = version.content, version.review
+    references = [
+        f"[{ref['number']}] {ref['authors']}. {ref['title']}."
+        for ref in content.get("references", [])
+    ]
+    fields = {
+        "Title": version.title,
+        "Subtitle": version.subtitle,
+        "Slug": version.slug,
+        "Summary": version.summary,
+        "Intro": to_plain_text(content.get("intro_html", "")),
+        "Conclusion": to_plain_text(content.get("conclusion_html", "")),
+        "Supplements": _display("supplements", content.get("supplements", [])),
+        "Related articles": _display("related", content.get("related", [])),
+        "References": " ".join(references),
+        "Update notes": " ".join(f"{u['date']}: {u['note']}" for u in content.get("updates", [])),
+        "Medical review": " ".join(
+            str(part)
+            for part in (review.reviewer_name, review.reviewer_credentials, review.last_reviewed)
+            if part
+        ),
+        "Expiry time": _display("expires_at", version.expires_at),
+    }
+    sections = {
+        section["anchor"]: section | {"text": to_plain_text(section["body_html"])}
+        for section in content.get("sections", [])
+    }
+    return fields, sections
+
+
+def compare_pages(live, draft):
+    """What publishing `draft` would change for readers of `live` (None: nothing is live),
+    word by word: per field, then per section (matched by anchor)."""
+    old_fields, old_sections = _page_fields(live)
+    new_fields, new_sections = _page_fields(draft)
+    fields = [
+        FieldChange(label, word_diff(old_fields.get(label, ""), text))
+        for label, text in new_fields.items()
+        if old_fields.get(label, "") != text
+    ]
+    section_changes = []
+    for anchor in [*old_sections, *(a for a in new_sections if a not in old_sections)]:
+        old, new = old_sections.get(anchor), new_sections.get(anchor)
+        before = {"Heading": old["heading"], "Text": old["text"]} if old else {}
+        after = {"Heading": new["heading"], "Text": new["text"]} if new else {}
+        changes = [
+            FieldChange(label, word_diff(before.get(label, ""), after.get(label, "")))
+            for label in ("Heading", "Text")
+            if before.get(label, "") != after.get(label, "")
+        ]
+        kind = "added" if old is None else "removed" if new is None else "changed"
+        if changes:
+            section_changes.append(SectionChange(kind, (new or old)["heading"], changes))
+    return Comparison(older=live, newer=draft, fields=fields, sections=section_changes)

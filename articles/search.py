@@ -1,4 +1,4 @@
-"""Search over published articles: one results contract on SQLite and PostgreSQL.
+"""Search over what readers see (live versions): one results contract on SQLite and PostgreSQL.
 
 A query is reduced to its words (letters and digits, any script); an article matches when it
 has all of them, ranked title first, then subtitle and summary, then the text. Operators,
@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Article
+from .models import LiveVersion
 from .search_index import FTS_TABLE
 
 MAX_QUERY_LENGTH = 200
@@ -40,7 +40,7 @@ def _rows(sql, params):
 def _ranked_ids(words):
     if connection.vendor == "postgresql":
         sql = (
-            "SELECT id FROM articles_article, plainto_tsquery('english', %s) AS query "
+            "SELECT id FROM articles_liveversion, plainto_tsquery('english', %s) AS query "
             "WHERE search_vector @@ query ORDER BY ts_rank(search_vector, query) DESC, id LIMIT %s"
         )
         return [pk for (pk,) in _rows(sql, [" ".join(words), MAX_RESULTS])]
@@ -52,7 +52,7 @@ def _ranked_ids(words):
 
 
 def search(query):
-    """Ids of the published articles matching `query`, best first (at most MAX_RESULTS).
+    """Ids of the visible live versions matching `query`, best first (at most MAX_RESULTS).
 
     Ranking is cheap; snippets are not, so they are made only for the page shown
     (`snippets`)."""
@@ -60,7 +60,7 @@ def search(query):
     if not words:
         return []
     ids = _ranked_ids(words)
-    visible = set(Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True))
+    visible = set(LiveVersion.objects.visible().filter(pk__in=ids).values_list("pk", flat=True))
     return [pk for pk in ids if pk in visible]
 
 
@@ -74,7 +74,7 @@ def snippets(query, ids):
         options = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
         sql = (
             "SELECT id, ts_headline('english', summary || ' ' || search_text, query, %s) "  # noqa: S608
-            "FROM articles_article, plainto_tsquery('english', %s) AS query "
+            "FROM articles_liveversion, plainto_tsquery('english', %s) AS query "
             f"WHERE id IN ({placeholders})"
         )
         rows = _rows(sql, [options, " ".join(words), *ids])

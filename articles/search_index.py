@@ -1,8 +1,9 @@
-"""The full-text index behind /search/, kept current as articles are saved.
+"""The full-text index behind /search/: live versions only, so draft text never reaches it.
 
-SQLite (the default database): an FTS5 table, articles_search, written here by
-Article.rerender(). PostgreSQL: a generated tsvector column with a GIN index (migration
-0006) that the database keeps current by itself, so nothing is written here.
+SQLite (the default database): an FTS5 table, articles_search, keyed by live version and
+written here when one is published (articles.signals). PostgreSQL: a generated tsvector
+column on the live versions with a GIN index (migration 0011) that the database keeps
+current by itself, so nothing is written here. Search keeps only visible versions.
 """
 
 from django.db import connection
@@ -10,24 +11,24 @@ from django.db import connection
 FTS_TABLE = "articles_search"
 
 
-def update(article):
+def update(version):
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article.pk])  # noqa: S608
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [version.pk])  # noqa: S608
         cursor.execute(
             f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
             [
-                article.pk,
-                article.title,
-                f"{article.subtitle} {article.summary}",
-                article.search_text,
+                version.pk,
+                version.title,
+                f"{version.subtitle} {version.summary}",
+                version.search_text,
             ],
         )
 
 
-def remove(article_pk):
+def remove(version_pk):
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article_pk])  # noqa: S608
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [version_pk])  # noqa: S608

@@ -1,4 +1,5 @@
-"""What search engines and link previews read of an article: canonical URL and JSON-LD."""
+"""What search engines and link previews read of an article (a live version, or a draft's
+preview built the same way): canonical URL and JSON-LD."""
 
 import json
 
@@ -30,7 +31,7 @@ def json_ld(request, article):
         ),
         "about": [
             {"@type": "DietarySupplement", "name": supplement.name}
-            for supplement in article.supplements.all()
+            for supplement in article.supplement_list
         ],
         "citation": [
             {
@@ -52,15 +53,16 @@ def json_ld(request, article):
                     else {}
                 ),
             }
-            for citation in article.citations.all()
+            for citation in article.citations
         ],
     }
-    if article.reviewer_name and article.last_reviewed:
+    review = article.review
+    if review.reviewer_name and review.last_reviewed:
         data["reviewedBy"] = {
             "@type": "Person",
-            "name": article.reviewer_name,
-            **({"jobTitle": article.reviewer_credentials} if article.reviewer_credentials else {}),
+            "name": review.reviewer_name,
+            **({"jobTitle": review.reviewer_credentials} if review.reviewer_credentials else {}),
         }
-        data["lastReviewed"] = article.last_reviewed
+        data["lastReviewed"] = review.last_reviewed
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308  (escaped just above)

@@ -1,11 +1,11 @@
 """The one place a content change sets off its consequences: rendering, search, caches.
 
-Any save or delete of an article, section, supplement, reference, update note, the site
-settings or an old address, and relation changes, is a content change. Its consequences:
-the article's Markdown is rendered again (`Article.rerender`, once per article however many
-of its rows changed), its search row is rewritten, its version moves forward (the edit
-forms' conflict check), and the page cache starts one new content generation
-(mgsite.page_cache).
+A change to an article's draft (the article, its sections, update notes, relations, or a
+reference it cites) renders the draft again (`Article.rerender`, once per article however
+many of its rows changed) and moves its version forward (the edit forms' conflict check).
+Readers see none of it: only a change to what they see (a live version published or
+taken down, a supplement, an old address, the site settings) indexes it for search and
+starts one new content generation of the page cache (mgsite.page_cache).
 
 Inside `changes()` these wait until the block ends, so a save of an article with fifty
 sections renders it once and starts one generation; the admin wraps every save, action and
@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from mgsite import page_cache
@@ -30,6 +30,7 @@ from . import search_index, site_settings
 from .models import (
     Article,
     ArticleUpdate,
+    LiveVersion,
     Reference,
     Section,
     SiteSettings,
@@ -40,7 +41,7 @@ from .models import (
 
 @dataclass
 class _Changes:
-    render: set = field(default_factory=set)  # article ids to render and index again
+    render: set = field(default_factory=set)  # article ids whose draft to render again
     edited: set = field(default_factory=set)  # article ids whose version moves forward
     removed: set = field(default_factory=set)  # article ids deleted
     settings: bool = False  # the site settings changed
@@ -54,9 +55,6 @@ class _Changes:
             Article.objects.filter(pk__in=edited).update(version=F("version") + 1)
         for article in Article.objects.filter(pk__in=self.render - self.removed):
             article.rerender()
-            search_index.update(article)
-        for pk in self.removed:
-            search_index.remove(pk)
         if self.settings:
             site_settings.forget()
         if self.pages:
@@ -82,6 +80,18 @@ def changes():
     pending.apply()
 
 
+def render_pending(article):
+    """Render `article` now if a change to its draft is waiting for the end of the block
+    (publishing and review need the draft exactly as saved), and not again at the end."""
+    pending = _pending.get()
+    if pending is not None and article.pk in pending.render:
+        pending.render.discard(article.pk)
+        article.refresh_from_db()
+        article.rerender()
+    else:
+        article.refresh_from_db()
+
+
 def _record(**what):
     pending = _pending.get()
     target = pending if pending is not None else _Changes()
@@ -90,7 +100,6 @@ def _record(**what):
             getattr(target, name).update(value)
         else:
             setattr(target, name, value)
-    target.pages = True
     if pending is None:
         target.apply()
 
@@ -119,36 +128,60 @@ def _section_changed(sender, instance, origin=None, **kwargs):
 
 @receiver(post_save, sender=Reference, dispatch_uid="articles.reference_saved")
 def _reference_saved(sender, instance, **kwargs):
-    # Articles that cite it (or a marker now naming it) show its new details.
+    # Drafts that cite it (or a marker now naming it) show its new details when published.
     citing = Article.objects.filter(citations__reference=instance).values_list("pk", flat=True)
     _record(render=set(citing))
+
+
+@receiver(post_save, sender=ArticleUpdate, dispatch_uid="articles.update_saved")
+@receiver(post_delete, sender=ArticleUpdate, dispatch_uid="articles.update_deleted")
+def _update_note_changed(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+        return
+    _record(render={instance.article_id})
+
+
+def _relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):  # m2m_changed also sends pre_add, pre_remove, ...
+        return
+    if isinstance(instance, Article):
+        # Related articles are symmetrical: both ends' drafts changed.
+        _record(
+            render={instance.pk, *(pk_set or ())}
+            if sender is Article.related.through
+            else {instance.pk}
+        )
+    else:  # a supplement's articles changed, seen from the supplement
+        _record(render=set(pk_set or ()))
+
+
+for relation in [Article.related.through, Article.supplements.through]:
+    m2m_changed.connect(_relations_changed, sender=relation, dispatch_uid=f"draft.m2m.{relation}")
+
+
+@receiver(post_save, sender=LiveVersion, dispatch_uid="articles.live_saved")
+def _live_version_saved(sender, instance, **kwargs):
+    if not instance.takedown:
+        search_index.update(instance)
+    _record(pages=True)
+
+
+@receiver(post_delete, sender=LiveVersion, dispatch_uid="articles.live_deleted")
+def _live_version_deleted(sender, instance, **kwargs):
+    search_index.remove(instance.pk)
+    _record(pages=True)
 
 
 @receiver(post_save, sender=SiteSettings, dispatch_uid="articles.settings_saved")
 @receiver(post_delete, sender=SiteSettings, dispatch_uid="articles.settings_deleted")
 def _settings_changed(sender, instance, **kwargs):
-    _record(settings=True)
+    _record(settings=True, pages=True)
 
 
-def _pages_changed(sender, action="post_", **kwargs):
-    if action.startswith("post_"):  # m2m_changed also sends pre_add, pre_remove, ...
-        _record()
+def _pages_changed(sender, **kwargs):
+    _record(pages=True)
 
 
-for model in [Supplement, ArticleUpdate, SlugRedirect]:
+for model in [Supplement, SlugRedirect]:
     post_save.connect(_pages_changed, sender=model, dispatch_uid=f"pages.save.{model.__name__}")
-for model in [Reference, Supplement, ArticleUpdate, SlugRedirect]:
     post_delete.connect(_pages_changed, sender=model, dispatch_uid=f"pages.del.{model.__name__}")
-for relation in [Article.related.through, Article.supplements.through]:
-    m2m_changed.connect(_pages_changed, sender=relation, dispatch_uid=f"pages.m2m.{relation}")
-
-
-@receiver(pre_save, sender=Article, dispatch_uid="articles.record_slug_change")
-def record_slug_change(sender, instance, **kwargs):
-    # The slug the article now has is a live address again, whoever it redirected to.
-    SlugRedirect.objects.filter(old_slug=instance.slug).delete()
-    if instance.pk is None:
-        return
-    old_slug = Article.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
-    if old_slug and old_slug != instance.slug:
-        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": instance})

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Supplement
+from .models import LiveVersion, Supplement
 
 
 class ArticleSitemap(Sitemap):
@@ -11,10 +11,10 @@ class ArticleSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Article.objects.published().order_by("pk")
+        return LiveVersion.objects.visible().order_by("article")
 
-    def lastmod(self, article):
-        return article.updated_at
+    def lastmod(self, version):
+        return version.live_from
 
 
 class SupplementSitemap(Sitemap):
@@ -22,7 +22,7 @@ class SupplementSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Supplement.objects.filter(articles__in=Article.objects.published()).distinct()
+        return Supplement.objects.filter(live_versions__in=LiveVersion.objects.visible()).distinct()
 
 
 class PageSitemap(Sitemap):

@@ -1,81 +1,83 @@
-"""Public pages. Thin: choose the rows with `published()`, hand them to a template."""
+"""Public pages. Thin: choose live versions with `visible()`, hand them to a template.
+
+Readers only ever get live versions (articles.publishing). A preview (staff, or a share
+link) shows the draft through the same view code and template: only the banner, `noindex`
+and no-store differ.
+"""
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from . import previews, search, seo, site_settings
-from .models import Article, Citation, SlugRedirect, Supplement
+from .models import Article, LiveVersion, SlugRedirect, Supplement
 
 
 def _listed(queryset):
-    """Articles as lists show them: with their supplements, in one extra query."""
-    return queryset.published().prefetch_related("supplements")
+    """Live versions as lists show them: newest first, with their supplements."""
+    return queryset.order_by("-first_published_at", "-pk").prefetch_related("supplements")
 
 
-def _for_article_page(queryset):
-    """The article and what the page prints of it: one query each, whatever their number."""
-    return queryset.select_related("author").prefetch_related(
-        "sections",
-        "supplements",
-        "updates",
-        Prefetch("citations", queryset=Citation.objects.select_related("reference")),
-    )
-
-
-def _render_article(request, article, **context):
+def _render_article(request, version, **context):
     context |= {
-        "article": article,
-        "related_articles": Article.objects.related_to(article, settings.RELATED_ARTICLES),
+        "article": version,
+        "related_articles": LiveVersion.objects.related_to(version, settings.RELATED_ARTICLES),
         "site_settings": site_settings.current(),
-        "canonical_url": seo.canonical_url(request, article),
-        "json_ld": seo.json_ld(request, article),
+        "canonical_url": seo.canonical_url(request, version),
+        "json_ld": seo.json_ld(request, version),
     }
     return render(request, "articles/article_detail.html", context)
 
 
 def home(request):
-    page = Paginator(_listed(Article.objects.all()), settings.ARTICLES_PER_PAGE).get_page(
+    page = Paginator(_listed(LiveVersion.objects.visible()), settings.ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(request, "articles/home.html", {"page_obj": page})
 
 
+def _may_preview(user):
+    return user.is_staff and user.has_perm("articles.view_article")
+
+
 def article_detail(request, slug):
-    article = _for_article_page(Article.objects.published()).filter(slug=slug).first()
-    if article is not None:
-        return _render_article(request, article)
-
-    may_preview = request.user.is_staff and request.user.has_perm("articles.view_article")
-    if may_preview:
-        unpublished = _for_article_page(Article.objects.all()).filter(slug=slug).first()
-        if unpublished is not None:
-            return _preview(request, unpublished)
-
-    # An old address: one permanent redirect to wherever the article is now.
-    visible = Article.objects.all() if may_preview else Article.objects.published()
-    old = SlugRedirect.objects.filter(old_slug=slug, article__in=visible).select_related("article")
-    if (found := old.first()) is not None:
-        return redirect(found.article, permanent=True)
+    may_preview = _may_preview(request.user)
+    if may_preview and "draft" in request.GET:
+        # Staff: the draft at its own address (?draft), as readers would get it if published.
+        draft = Article.objects.filter(slug=slug).first()
+        if draft is not None:
+            return _preview(request, draft)
+    version = LiveVersion.objects.visible().filter(slug=slug).prefetch_related("supplements")
+    if (found := version.first()) is not None:
+        return _render_article(request, found)
+    if may_preview and (draft := Article.objects.filter(slug=slug).first()) is not None:
+        return _preview(request, draft)
+    # An old address: one permanent redirect to wherever the article is live now.
+    old = SlugRedirect.objects.filter(old_slug=slug).values("article")
+    moved = LiveVersion.objects.visible().filter(article__in=old).first()
+    if moved is not None:
+        return redirect(moved, permanent=True)
     raise Http404("No published article at this address.")
 
 
 def article_preview(request, token):
-    """A shared preview link: the article as saved, for someone without an account."""
-    article = previews.article_for_token(token, _for_article_page(Article.objects.all()))
+    """A shared preview link: the article's draft, for someone without an account."""
+    article = previews.article_for_token(token, Article.objects.all())
     if article is None:
         raise Http404("This preview link is not valid: it may have expired or been revoked.")
     return _preview(request, article)
 
 
 def _preview(request, article):
-    """The article's page as readers will get it, through the same code; only the banner,
-    `noindex` and no-store differ."""
-    response = _render_article(request, article, preview=True)
+    """The draft's page as readers will get it once published, through the same code."""
+    publishing = article.publishing()
+    response = _render_article(
+        request, LiveVersion.from_draft(article), preview=True, publishing=publishing
+    )
     # Never kept by a cache or listed by a search engine.
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)
@@ -84,7 +86,8 @@ def _preview(request, article):
 
 def supplement_detail(request, slug):
     supplement = get_object_or_404(Supplement, slug=slug)
-    page = Paginator(_listed(supplement.articles.all()), settings.ARTICLES_PER_PAGE).get_page(
+    versions = LiveVersion.objects.visible().filter(supplements=supplement)
+    page = Paginator(_listed(versions), settings.ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -94,7 +97,9 @@ def supplement_detail(request, slug):
 
 def supplement_list(request):
     supplements = Supplement.objects.annotate(
-        article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
+        article_count=Count(
+            "live_versions", filter=Q(live_versions__in=LiveVersion.objects.visible())
+        )
     )
     return render(request, "articles/supplement_list.html", {"supplements": supplements})
 
@@ -105,7 +110,7 @@ def search_page(request):
         request.GET.get("page")
     )
     ids = list(page)
-    articles = Article.objects.prefetch_related("supplements").in_bulk(ids)
+    articles = LiveVersion.objects.prefetch_related("supplements").in_bulk(ids)
     passages = search.snippets(query, ids)
     results = [(articles[pk], passages.get(pk, "")) for pk in ids]
     context = {

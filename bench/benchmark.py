@@ -43,7 +43,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import dj_database_url
 import django
+import psycopg
+import psycopg.sql
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mgsite.settings")
 django.setup()
@@ -155,9 +158,27 @@ def run_python(env, *arguments, quiet=True):
     )
 
 
+def recreate_database(database_url):
+    """Drop and create the (throwaway) PostgreSQL database `database_url` names, so every
+    run starts from the migrations alone, seed article included."""
+    config = dj_database_url.parse(database_url)
+    admin = psycopg.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    )
+    with admin:
+        name = psycopg.sql.Identifier(config["NAME"])
+        admin.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        admin.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(name))
+
+
 def build_site(workdir, env, articles, fresh_database=False):
     if fresh_database:
-        run_python(env, "manage.py", "flush", "--noinput")
+        recreate_database(env["DATABASE_URL"])
     run_python(env, "manage.py", "migrate", "--noinput")
     run_python(env, "manage.py", "collectstatic", "--noinput")
     run_python(env, "-m", "bench.benchmark_data", "--articles", str(articles))

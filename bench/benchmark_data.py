@@ -23,8 +23,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from articles import initial_data, search_index
-from articles.models import Article, Section, Supplement
+from articles import page_content, search_index
+from articles.models import Article, LiveVersion, Section, Supplement
 from articles.rendering import render_markdown, to_plain_text
 
 WORDS = [
@@ -88,9 +88,6 @@ class Command(BaseCommand):
     def handle(self, *args, articles, static_copy, **options):
         rng = random.Random(20261126)  # the same site every run
         with transaction.atomic():
-            # A database emptied with `flush` (the PostgreSQL runs) has lost the client's
-            # article and the disclaimer the migrations loaded.
-            initial_data.load()
             supplements = [
                 Supplement.objects.get_or_create(
                     slug=f"bench-{n}", defaults={"name": f"{name} (benchmark)"}
@@ -120,8 +117,7 @@ class Command(BaseCommand):
                         summary=self._paragraph(rng, 20),
                         intro=intro,
                         intro_html=render_markdown(intro),
-                        status=Article.Status.PUBLISHED,
-                        published_at=now - timezone.timedelta(minutes=n),
+                        first_published_at=now - timezone.timedelta(minutes=n),
                     )
                 )
             created = Article.objects.bulk_create(batch)
@@ -148,14 +144,52 @@ class Command(BaseCommand):
                 for section in by_article[article.pk]:
                     parts += [section.heading, to_plain_text(section.body_html)]
                 article.search_text = "\n".join(parts)
-            Article.objects.bulk_update(created, ["search_text"])
+            about = {article.pk: rng.choice(supplements) for article in created}
             Article.supplements.through.objects.bulk_create(
-                Article.supplements.through(article=article, supplement=rng.choice(supplements))
+                Article.supplements.through(article=article, supplement=about[article.pk])
                 for article in created
             )
+            # Each published: a live version of its draft, as articles.publishing makes one.
+            versions = []
+            for article in created:
+                content = page_content.build(
+                    article=article,
+                    sections=by_article[article.pk],
+                    citations=[],
+                    updates=[],
+                    supplement_ids=[about[article.pk].pk],
+                    related_ids=[],
+                    author_name="",
+                )
+                fields = dict(
+                    slug=article.slug,
+                    title=article.title,
+                    subtitle=article.subtitle,
+                    summary=article.summary,
+                    content=content,
+                )
+                article.draft_fingerprint = page_content.fingerprint(**fields)
+                versions.append(
+                    LiveVersion(
+                        article=article,
+                        **fields,
+                        fingerprint=article.draft_fingerprint,
+                        search_text=article.search_text,
+                        live_from=article.first_published_at,
+                        first_published_at=article.first_published_at,
+                    )
+                )
+            Article.objects.bulk_update(created, ["search_text", "draft_fingerprint"])
+            versions = LiveVersion.objects.bulk_create(versions)
+            LiveVersion.supplements.through.objects.bulk_create(
+                LiveVersion.supplements.through(
+                    liveversion=version, supplement=about[version.article_id]
+                )
+                for version in versions
+            )
             if connection.vendor == "sqlite":
-                for article in created:
-                    search_index.update(article)
+                for version in versions:
+                    search_index.update(version)
 
     def _save_static_copy(self, relative_path):
         article = Article.objects.get(slug="magnesium-glycinate-for-sleep")

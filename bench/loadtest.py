@@ -42,11 +42,14 @@ from bench.benchmark import (
     wrk_command,
 )
 
+# An editor's change, then its publish: saving alone changes nothing readers see.
 EDIT = (
+    "from articles import publishing\n"
     "from articles.models import Article\n"
     "article = Article.objects.get(slug='magnesium-glycinate-for-sleep')\n"
     "article.subtitle = {text!r}\n"
     "article.save()\n"
+    "publishing.publish(article)\n"
 )
 
 

@@ -11,9 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connections
 from django.test import override_settings
-from django.utils import timezone
 
-from articles.models import Article, Section, Supplement
+from articles import publishing
+from articles.models import Article, LiveVersion, Section, Supplement
 from articles.signals import changes
 
 CHROMIUM = "/usr/bin/chromium"
@@ -135,13 +135,15 @@ def make_supplement(db):
 
 @pytest.fixture
 def make_article(db):
-    def make(title=None, *, published=True, sections=0, **fields):
+    """An article with `sections`; published (live now, or from `published_at`, which may
+    be past or future) unless published=False; `expires_at` may be past too."""
+
+    def make(
+        title=None, *, published=True, sections=0, published_at=None, expires_at=None, **fields
+    ):
         n = next(_counter)
         fields.setdefault("slug", f"article-{n}")
         fields.setdefault("summary", f"Summary of article {n}.")
-        if published:
-            fields.setdefault("status", Article.Status.PUBLISHED)
-            fields.setdefault("published_at", timezone.now())
         with changes():  # rendered once, with all its sections
             article = Article.objects.create(title=title or f"Article {n}", **fields)
             for position in range(1, sections + 1):
@@ -152,6 +154,18 @@ def make_article(db):
                     anchor=f"section-{position}",
                     body=f"Body of section **{position}**.",
                 )
+        if published:
+            version = publishing.publish(article, at=published_at)
+            if published_at is not None and published_at < version.live_from:
+                # Back-dated, as if published then (publish() itself never goes back).
+                LiveVersion.objects.filter(pk=version.pk).update(
+                    live_from=published_at, first_published_at=published_at
+                )
+                Article.objects.filter(pk=article.pk).update(first_published_at=published_at)
+        if expires_at is not None:
+            # Set after publishing, so an expiry already past can be made (publish() drops one).
+            Article.objects.filter(pk=article.pk).update(expires_at=expires_at)
+            LiveVersion.objects.filter(article=article).update(expires_at=expires_at)
         article.refresh_from_db()
         return article
 

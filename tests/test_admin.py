@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Section
+from articles.models import Article, LiveVersion, Section
 from tests.admin_forms import open_form
 
 
@@ -38,7 +38,9 @@ def test_saving_with_inline_sections_reorders_and_renders(admin_client, seed_art
     assert second.body_html == "<p>Now with <strong>bold</strong> text.</p>"
 
 
-def test_adding_a_section_through_the_admin(admin_client, seed_article, change_url):
+def test_adding_a_section_through_the_admin_and_publishing_it(
+    admin_client, seed_article, change_url
+):
     data = open_form(admin_client, change_url)
     data.update(
         {
@@ -47,6 +49,7 @@ def test_adding_a_section_through_the_admin(admin_client, seed_article, change_u
             "sections-6-heading": "Safety",
             "sections-6-anchor": "safety",
             "sections-6-body": "Ask a *pharmacist*.",
+            "_publish": "Save and publish",
         }
     )
     assert admin_client.post(change_url, data).status_code == 302
@@ -55,6 +58,8 @@ def test_adding_a_section_through_the_admin(admin_client, seed_article, change_u
     assert (
         "<em>pharmacist</em>" in admin_client.get(seed_article.get_absolute_url()).content.decode()
     )
+    seed_article.refresh_from_db()
+    assert seed_article.publishing().state == "live"
 
 
 def test_duplicate_anchor_is_a_form_error_and_saves_nothing(admin_client, seed_article, change_url):
@@ -80,15 +85,19 @@ def test_adding_an_article_and_relating_it(admin_client, admin_user, seed_articl
             "intro": "Intro.",
             "supplements": [glycine.pk],
             "related": [seed_article.pk],
-            "status": "published",
+            "_publish": "Save and publish",
         }
     )
     response = admin_client.post(add_url, data)
     assert response.status_code == 302
     glycine_article = Article.objects.get(slug="glycine-for-sleep")
     assert glycine_article.author == admin_user
-    assert glycine_article.published_at is not None
+    assert glycine_article.first_published_at is not None
+    assert glycine_article.publishing().state == "live"
     assert list(seed_article.related.all()) == [glycine_article]
+    live = LiveVersion.objects.visible().get(article=glycine_article)
+    assert live.content["related"] == [seed_article.pk]
+    assert list(live.supplements.all()) == [glycine]
 
 
 def test_publish_and_unpublish_actions(admin_client, make_article):
@@ -96,10 +105,11 @@ def test_publish_and_unpublish_actions(admin_client, make_article):
     url = reverse("admin:articles_article_changelist")
     admin_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
-    assert draft.status == "published" and draft.published_at is not None
+    assert draft.publishing().state == "live" and draft.first_published_at is not None
     admin_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
-    assert draft.status == "draft"
+    assert draft.publishing().state == "draft"
+    assert draft.publishing().live.takedown  # the draft is kept; readers get nothing
 
 
 def test_changelist_shows_status_and_supplements_and_searches(admin_client, seed_article):

@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from articles import publishing
 from articles.models import Reference
 
 pytestmark = pytest.mark.browser
@@ -94,8 +95,9 @@ def test_one_h1_no_skipped_levels_and_landmarks(page, live_server, seed_article)
 
 def test_print_shows_the_article_and_references_without_navigation(page, live_server, make_article):
     Reference.objects.create(key="p1", authors="Printer A", title="A printed source")
-    article = make_article("Printable", intro="A claim [@p1].", sections=2)
+    article = make_article("Printable", intro="A claim [@p1].", sections=2, published=False)
     article.related.add(make_article("Another"))
+    publishing.publish(article)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     page.emulate_media(media="print")
     for hidden in [".site-header", ".site-footer", ".toc", ".related"]:

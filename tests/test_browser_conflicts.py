@@ -50,13 +50,14 @@ def test_two_browsers_edit_at_once_and_nothing_is_lost(
     seed_article.refresh_from_db()
     assert seed_article.sections.first().body == "Alice rewrote the first section."
 
-    # Bea merges both texts and chooses to replace Alice's: now it goes through.
+    # Bea merges both texts, chooses to replace Alice's and publishes: now it goes through.
     bea.locator("#id_sections-0-body").fill(
         "Alice rewrote the first section. Bea rewrote it differently."
     )
     bea.get_by_label("Replace their changes").check()
-    bea.get_by_role("button", name="Save and continue editing").click()
+    bea.get_by_role("button", name="Save and publish").click()
     expect(bea.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(bea.locator(".messagelist")).to_contain_text("is live now")
     public = alice.context.new_page()
     public.goto(f"{live_server.url}{seed_article.get_absolute_url()}")
     expect(public.locator("#relaxation-and-stress-reduction + p")).to_have_text(

@@ -49,11 +49,26 @@ def test_add_section_with_live_preview_and_publish_related_article(
 
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".publishing-state")).to_contain_text("Live, with changes")
 
-    page.goto(f"{live_server.url}{magnesium.get_absolute_url()}")
+    # Saved in the draft: its preview has the section, readers' page does not yet.
+    page.get_by_role("link", name="Preview the draft").click()
+    expect(page.locator(".preview-banner")).to_be_visible()
     new_heading = page.get_by_role("heading", level=2, name="Taking It With Melatonin")
     expect(new_heading).to_be_visible()
-    expect(page.locator("#taking-it-with-melatonin + p strong")).to_have_text("together")
+    anonymous = page.context.browser.new_context().new_page()
+    anonymous.goto(f"{live_server.url}{magnesium.get_absolute_url()}")
+    expect(anonymous.get_by_role("heading", level=1)).to_have_text(magnesium.title)
+    expect(anonymous.get_by_role("heading", name="Taking It With Melatonin")).to_have_count(0)
+
+    page.go_back()
+    page.get_by_role("button", name="Save and publish").click()
+    expect(page.locator(".messagelist")).to_contain_text("is live now")
+    anonymous.reload()
+    new_heading = anonymous.get_by_role("heading", level=2, name="Taking It With Melatonin")
+    expect(new_heading).to_be_visible()
+    expect(anonymous.locator("#taking-it-with-melatonin + p strong")).to_have_text("together")
+    anonymous.context.close()
 
     # A new supplement article, related to the magnesium one and published.
     page.goto(f"{live_server.url}/admin/articles/article/add/")
@@ -62,9 +77,9 @@ def test_add_section_with_live_preview_and_publish_related_article(
     page.get_by_label("Summary").fill("What the amino acid glycine may do for sleep.")
     page.locator(".field-related .select2-search__field").press_sequentially("Magnesium")
     page.locator(".select2-results__option", has_text="Magnesium Glycinate for Sleep").click()
-    page.get_by_label("Status").select_option("published")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save and publish").click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect(page.locator(".messagelist")).to_contain_text("is live now")
 
     # Follow the related link from one article to the other and back.
     page.goto(f"{live_server.url}/articles/glycine-for-sleep/")

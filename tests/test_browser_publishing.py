@@ -1,4 +1,5 @@
-"""Publishing in Chromium: a restore brings back words, never the publishing state or old links."""
+"""Publishing in Chromium: scheduling keeps readers on the live version until the go-live
+time; a restore brings back words into the draft only, never to readers or old links."""
 
 import re
 from datetime import timedelta
@@ -23,9 +24,9 @@ def editor_page(page, live_server, django_user_model, seed_article):
     return page
 
 
-def save_with_note(page, note):
+def save_with_note(page, note, button="Save and continue editing"):
     page.get_by_label("Note for the history").fill(note)
-    page.get_by_role("button", name="Save and continue editing").click()
+    page.get_by_role("button", name=button).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
 
@@ -37,21 +38,26 @@ def restore_revision(page, live_server, article, note):
     expect(page.locator(".messagelist")).to_contain_text("Restored the revision of")
 
 
-def test_restore_keeps_the_article_live_and_revoked_links_dead(
+def test_scheduling_and_restores_leave_readers_what_was_published(
     editor_page, browser, live_server, seed_article
 ):
     page = editor_page
     visitor = browser.new_context().new_page()
     article_url = f"{live_server.url}{seed_article.get_absolute_url()}"
     change_url = f"{live_server.url}/admin/articles/article/{seed_article.pk}/change/"
+    visitor.goto(article_url)
+    first_words = visitor.locator(".prose").first.inner_text()
 
-    # Schedule it for tomorrow with new words: visitors lose it until then.
+    # Schedule new words for tomorrow: visitors keep the live version until then.
     page.goto(change_url)
     tomorrow = timezone.localtime(timezone.now() + timedelta(days=1))
-    page.locator("#id_published_at_0").fill(tomorrow.strftime("%Y-%m-%d"))
+    page.locator("#id_publish_at_0").fill(tomorrow.strftime("%Y-%m-%d"))
+    page.locator("#id_publish_at_1").fill(tomorrow.strftime("%H:%M:%S"))
     page.locator("#id_intro").fill("Words written for the scheduled launch.")
-    save_with_note(page, "Scheduled for tomorrow")
-    assert visitor.goto(article_url).status == 404
+    save_with_note(page, "Scheduled for tomorrow", button="Save and publish")
+    expect(page.locator(".messagelist")).to_contain_text("is scheduled to go live")
+    assert visitor.goto(article_url).status == 200
+    expect(visitor.locator(".prose").first).to_have_text(first_words)
 
     # Publish it now from the list.
     page.goto(f"{live_server.url}/admin/articles/article/")
@@ -61,18 +67,26 @@ def test_restore_keeps_the_article_live_and_revoked_links_dead(
     page.locator("select[name=action]").select_option("publish")
     page.get_by_role("button", name="Go").click()
     expect(page.locator(".messagelist")).to_contain_text(
-        "“Magnesium Glycinate for Sleep” is live now (it was scheduled for"
+        "“Magnesium Glycinate for Sleep” is live now"
     )
     assert visitor.goto(article_url).status == 200
+    expect(visitor.locator(".prose").first).to_have_text("Words written for the scheduled launch.")
 
-    # Later words, then back to the scheduled revision: its words, and still live.
+    # Later words, published; then back to the scheduled revision: into the draft only.
     page.goto(change_url)
     page.locator("#id_intro").fill("Words of the live article.")
-    save_with_note(page, "Rewrote the intro")
+    save_with_note(page, "Rewrote the intro", button="Save and publish")
     restore_revision(page, live_server, seed_article, "Scheduled for tomorrow")
     assert visitor.goto(article_url).status == 200
-    expect(visitor.locator(".prose").first).to_have_text("Words written for the scheduled launch.")
+    expect(visitor.locator(".prose").first).to_have_text("Words of the live article.")
     expect(visitor.locator(".preview-banner")).to_have_count(0)
+    page.goto(change_url)
+    expect(page.locator(".publishing-state")).to_contain_text("Live, with changes")
+    expect(page.locator(".publishing-state")).not_to_contain_text("is scheduled for")
+    page.get_by_role("button", name="Save and publish").click()
+    expect(page.locator(".messagelist")).to_contain_text("is live now")
+    visitor.goto(article_url)
+    expect(visitor.locator(".prose").first).to_have_text("Words written for the scheduled launch.")
 
     # Share a link, revoke it, restore an older revision: the link stays dead.
     page.goto(change_url)
@@ -85,4 +99,4 @@ def test_restore_keeps_the_article_live_and_revoked_links_dead(
     restore_revision(page, live_server, seed_article, "Rewrote the intro")
     assert visitor.goto(link).status == 404
     assert visitor.goto(article_url).status == 200
-    expect(visitor.locator(".prose").first).to_have_text("Words of the live article.")
+    expect(visitor.locator(".prose").first).to_have_text("Words written for the scheduled launch.")

@@ -4,6 +4,7 @@ in the admin's live preview. Nothing may run: no dialog, no handler, no script e
 import pytest
 from playwright.sync_api import expect
 
+from articles import previews, publishing
 from articles.models import Section, SiteSettings
 from tests.test_markdown import XSS_PAYLOADS
 
@@ -35,7 +36,9 @@ FIND_EXECUTABLE = """
 @pytest.fixture
 def hostile_article(make_article):
     everything = "\n\n".join(XSS_PAYLOADS)
-    article = make_article("Hostile input", intro=everything, conclusion=everything)
+    article = make_article(
+        "Hostile input", intro=everything, conclusion=everything, published=False
+    )
     for position, payload in enumerate(XSS_PAYLOADS, start=1):
         Section.objects.create(
             article=article, position=position, heading=f"Payload {position}",
@@ -44,6 +47,7 @@ def hostile_article(make_article):
     settings_row = SiteSettings.load()
     settings_row.disclaimer = everything
     settings_row.save()
+    publishing.publish(article)
     return article
 
 
@@ -60,10 +64,15 @@ def watch(page):
     return seen
 
 
-def test_nothing_runs_on_the_public_page(page, live_server, hostile_article):
+@pytest.mark.parametrize("shown", ["live", "share preview"])
+def test_nothing_runs_on_the_public_page(page, live_server, hostile_article, shown):
     assert len(XSS_PAYLOADS) >= 30
     seen = watch(page)
-    page.goto(f"{live_server.url}{hostile_article.get_absolute_url()}")
+    if shown == "live":
+        path = hostile_article.get_absolute_url()
+    else:  # the draft, for anyone with the link
+        path = previews.preview_url(hostile_article)
+    page.goto(f"{live_server.url}{path}")
     expect(page.get_by_role("heading", level=2, name="Payload 30")).to_be_visible()
     page.mouse.move(200, 300)  # hover handlers, if any had survived
     page.wait_for_timeout(300)

@@ -7,11 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article
+from articles import publishing
+from articles.models import Article, LiveVersion
 
 
 def related_titles(article, limit=6):
-    return [a.title for a in Article.objects.related_to(article, limit)]
+    version = LiveVersion.objects.visible().get(article=article)
+    return [v.title for v in LiveVersion.objects.related_to(version, limit)]
 
 
 def test_related_puts_editor_choices_first_then_same_supplement_newest(
@@ -29,6 +31,10 @@ def test_related_puts_editor_choices_first_then_same_supplement_newest(
     for mate in [older, newer, both, draft]:
         mate.supplements.add(glycine)
     main.related.add(chosen, both)
+    # Readers get these relations once each article is published again (its first
+    # publication date stays: the order below is by it).
+    for article in [main, older, newer, both]:
+        publishing.publish(article)
     make_article("Unrelated")
 
     assert related_titles(main) == ["Chosen and mate", "Chosen", "Newer mate", "Older mate"]
@@ -40,6 +46,8 @@ def test_related_shown_on_the_page(client, make_article, make_supplement):
     main, mate = make_article("Main"), make_article("Same supplement")
     main.supplements.add(supplement)
     mate.supplements.add(supplement)
+    publishing.publish(main)
+    publishing.publish(mate)
     html = client.get(main.get_absolute_url()).content.decode()
     assert "Related supplement articles" in html and mate.get_absolute_url() in html
 
@@ -47,9 +55,13 @@ def test_related_shown_on_the_page(client, make_article, make_supplement):
 def test_supplements_index_counts_published_articles(client, make_article, make_supplement):
     melatonin = make_supplement("Melatonin")
     make_supplement("Theanine")
+    for published in [True, True, False]:
+        article = make_article(published=False)
+        article.supplements.add(melatonin)
+        if published:
+            publishing.publish(article)
+    # A live article whose draft gains the supplement is not counted until published.
     make_article().supplements.add(melatonin)
-    make_article().supplements.add(melatonin)
-    make_article(published=False).supplements.add(melatonin)
     html = client.get("/supplements/").content.decode()
     assert 'Melatonin</a>\n    <span class="count">2 articles</span>' in html
     assert 'Theanine</a>\n    <span class="count">0 articles</span>' in html
@@ -129,11 +141,19 @@ def test_search_is_paginated_with_a_fixed_number_of_queries(client, make_article
     assert "q=theanine&amp;page=2" in response.content.decode()
 
 
-def test_search_index_follows_edits_and_deletes(client, make_article):
+def test_search_index_follows_publishing_and_deletes(client, make_article):
     article = make_article("Ashwagandha")
     assert search_titles(client, "ashwagandha")[1] == ["Ashwagandha"]
     article.title = "Rhodiola"
-    article.save()
+    article.save()  # the draft only: readers still find what is live
+    assert search_titles(client, "ashwagandha")[1] == ["Ashwagandha"]
+    assert search_titles(client, "rhodiola")[1] == []
+    publishing.publish(article)
     assert search_titles(client, "ashwagandha")[1] == []
+    assert search_titles(client, "rhodiola")[1] == ["Rhodiola"]
+    publishing.unpublish(article)
+    assert search_titles(client, "rhodiola")[1] == []
+    publishing.publish(article)
+    assert search_titles(client, "rhodiola")[1] == ["Rhodiola"]
     article.delete()
     assert search_titles(client, "rhodiola")[1] == []

@@ -68,7 +68,9 @@ def test_an_editors_own_consecutive_saves_do_not_conflict(admin_client, seed_art
     assert seed_article.title == "Three"
 
 
-def test_a_publish_action_in_between_is_a_conflict_too(admin_client, second_admin, make_article):
+def test_a_publish_in_between_is_no_conflict_and_a_stale_save_does_not_undo_it(
+    admin_client, second_admin, make_article
+):
     draft = make_article(published=False, sections=1)
     url = reverse("admin:articles_article_change", args=[draft.pk])
     stale = open_form(second_admin, url)
@@ -76,10 +78,12 @@ def test_a_publish_action_in_between_is_a_conflict_too(admin_client, second_admi
         reverse("admin:articles_article_changelist"),
         {"action": "publish", "_selected_action": [draft.pk]},
     )
-    stale["status"] = "draft"
-    assert second_admin.post(url, stale).status_code == 200
+    # Publishing changed what readers get, not the draft the form was opened on.
+    stale["subtitle"] = "Bea's subtitle"
+    assert second_admin.post(url, stale).status_code == 302
     draft.refresh_from_db()
-    assert draft.status == "published"
+    assert draft.subtitle == "Bea's subtitle"
+    assert draft.publishing().state == "changed"  # still live; Bea's change waits for a publish
 
 
 def _refused_once(admin_client, second_admin, article):

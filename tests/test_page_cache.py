@@ -1,4 +1,6 @@
-"""The page cache: visitors get stored pages; every change shows on the next request."""
+"""The page cache: visitors get stored pages; every change readers should see (a publish,
+an unpublish, a supplement, the site settings) shows on the next request, and a change to a
+draft alone leaves the stored pages as they are."""
 
 import os
 import time
@@ -13,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import publishing
 from articles.models import ArticleUpdate, Reference, Section, SiteSettings
 from articles.revisions import article_versions
 from mgsite import page_cache
@@ -33,8 +36,10 @@ def html(client, url):
 
 @pytest.fixture
 def article(make_article, make_supplement):
-    article = make_article("Glycine for Sleep", sections=2)
+    article = make_article("Glycine for Sleep", sections=2, published=False)
     article.supplements.add(make_supplement("Glycine", slug="glycine"))
+    publishing.publish(article)
+    article.refresh_from_db()
     return article
 
 
@@ -53,11 +58,17 @@ def test_second_visit_is_served_from_the_cache(client, article):
     assert first.content == second.content
 
 
-def test_article_edit_shows_everywhere_at_once(client, article):
+def test_published_edit_shows_everywhere_at_once(client, article):
     warm(client, article)
     old_url = article.get_absolute_url()
     article.title, article.slug = "Glycine, Revised", "glycine-revised"
     article.save()
+    # The draft alone: every stored page stays as it was.
+    _, count = queries_for(client, old_url)
+    assert count == 0
+    for url in PAGES:
+        assert "Glycine, Revised" not in html(client, url), url
+    publishing.publish(article)
     assert "Glycine, Revised" in html(client, article.get_absolute_url())
     assert client.get(old_url).status_code == 301
     for url in ["/", "/supplements/glycine/", "/feeds/rss/"]:
@@ -65,11 +76,13 @@ def test_article_edit_shows_everywhere_at_once(client, article):
     assert "/articles/glycine-revised/" in html(client, "/sitemap.xml")
 
 
-def test_section_edit_shows(client, article):
+def test_section_edit_shows_once_published(client, article):
     warm(client, article)
     section = article.sections.first()
     section.body = "A freshly edited section."
     section.save()
+    assert "A freshly edited section." not in html(client, article.get_absolute_url())
+    publishing.publish(article)
     assert "A freshly edited section." in html(client, article.get_absolute_url())
 
 
@@ -82,21 +95,31 @@ def test_supplement_rename_shows_on_articles(client, article):
     assert "Glycine powder" in html(client, "/supplements/")
 
 
-def test_reference_edit_shows(client, article):
+def test_reference_edit_shows_once_the_article_is_published_again(client, article):
     ref = Reference.objects.create(key="r1", authors="A", title="Old title")
     Section.objects.create(article=article, heading="Cited", anchor="cited", body="[@r1]")
+    publishing.publish(article)
     warm(client, article)
     ref.title = "New title"
     ref.save()
+    page = html(client, article.get_absolute_url())
+    assert "Old title" in page and "New title" not in page  # readers keep what was published
+    publishing.publish(article)
     assert "New title" in html(client, article.get_absolute_url())
 
 
-def test_relation_update_note_and_disclaimer_changes_show(client, article, make_article):
+def test_published_relation_and_update_note_and_disclaimer_changes_show(
+    client, article, make_article
+):
     other = make_article("Melatonin")
     warm(client, article)
     article.related.add(other)
+    assert "Melatonin" not in html(client, article.get_absolute_url())
+    publishing.publish(article)
     assert "Melatonin" in html(client, article.get_absolute_url())
     ArticleUpdate.objects.create(article=article, note="Rewrote the dose section.")
+    assert "Rewrote the dose section." not in html(client, article.get_absolute_url())
+    publishing.publish(article)
     assert "Rewrote the dose section." in html(client, article.get_absolute_url())
     settings_row = SiteSettings.load()
     settings_row.disclaimer = "A brand new notice."
@@ -118,13 +141,22 @@ def test_unpublish_delete_and_restore_show(client, admin_client, article):
     data = open_form(admin_client, change)
     data["title"] = "Edited in the admin"
     admin_client.post(change, data)
+    assert "Edited in the admin" not in html(client, url)  # saved as a draft
+    data = open_form(admin_client, change)
+    data["_publish"] = "Save and publish"
+    admin_client.post(change, data)
     assert "Edited in the admin" in html(client, url)
 
-    # Newest first: the admin edit, then "Published.", then "Unpublished.".
-    published = list(article_versions(article.pk))[1]
-    assert published.revision.get_comment() == "Published."
-    revision_url = reverse("admin:articles_article_revision", args=[article.pk, published.pk])
+    # Restore a revision from before the edit: the draft only, until published.
+    earlier = next(
+        version
+        for version in article_versions(article.pk)
+        if version.field_dict["title"] == "Glycine for Sleep"
+    )
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, earlier.pk])
     admin_client.post(revision_url, form_data(admin_client.get(revision_url).content.decode()))
+    assert "Edited in the admin" in html(client, url)
+    admin_client.post(changelist, {"action": "publish", "_selected_action": [article.pk]})
     assert "Glycine for Sleep" in html(client, url)
 
     admin_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
@@ -149,7 +181,9 @@ def test_scheduled_go_live_and_expiry_need_no_job(client, make_article):
 
 def test_staff_get_fresh_pages_and_leave_none_behind(client, admin_client, article, make_article):
     draft = make_article("Secret draft", published=False)
-    assert "Preview, not published" in html(admin_client, draft.get_absolute_url())
+    assert "Readers see nothing: it is not published." in html(
+        admin_client, draft.get_absolute_url()
+    )
     assert client.get(draft.get_absolute_url()).status_code == 404
 
     staff_view = admin_client.get(article.get_absolute_url())
@@ -174,17 +208,20 @@ def test_etag_and_last_modified_give_304s(client, article):
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
     assert client.get(url, headers={"if-modified-since": modified}).status_code == 304
     article.title = "Changed since"
-    article.save()
+    article.save()  # the draft: readers' page is the same
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    publishing.publish(article)
     changed = client.get(url, headers={"if-none-match": etag})
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
-def test_edits_inside_a_transaction_renew_pages_again_on_commit(
+def test_publishing_inside_a_transaction_renews_pages_again_on_commit(
     article, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         article.title = "In a transaction"
         article.save()
+        publishing.publish(article)
     before = cache.get(page_cache.STATE_KEY)
     for callback in callbacks:
         callback()
@@ -206,6 +243,7 @@ def test_a_dead_cache_server_means_uncached_pages_not_errors(client, article):
         assert "Glycine for Sleep" in html(client, "/")
         article.title = "Edited while Redis is down"
         article.save()
+        publishing.publish(article)
         assert "Edited while Redis is down" in html(client, article.get_absolute_url())
 
 
@@ -227,5 +265,6 @@ def test_a_change_made_while_the_cache_is_unreachable_is_not_lost(client, articl
     with monkeypatch.context() as patched:
         patched.setattr(page_cache, "new_generation", unreachable)
         article.title = "Changed during the blip"
-        article.save()  # cannot start a new generation
+        article.save()
+        publishing.publish(article)  # cannot start a new generation
     assert "Changed during the blip" in html(client, url)

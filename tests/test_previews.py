@@ -5,8 +5,9 @@ import re
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
-from articles import previews
+from articles import previews, publishing
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def test_staff_see_a_draft_with_banner_and_noindex(admin_client, draft):
     response = admin_client.get(draft.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Preview, not published" in html
+    assert "Preview of the draft" in html and "Readers see nothing: it is not published." in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert "no-store" in response["Cache-Control"]
@@ -41,7 +42,7 @@ def test_share_preview_button_makes_a_working_link(admin_client, client, draft):
     reviewer = client.get(link)
     assert reviewer.status_code == 200
     html = reviewer.content.decode()
-    assert "Unreleased melatonin piece" in html and "Preview, not published" in html
+    assert "Unreleased melatonin piece" in html and "Readers see nothing" in html
     assert reviewer["X-Robots-Tag"] == "noindex, nofollow"
 
 
@@ -94,10 +95,18 @@ def _without_preview_marks(html):
     return html.replace('\n  <meta name="robots" content="noindex, nofollow">', "")
 
 
-def test_a_preview_is_the_page_readers_get(client, admin_client, seed_article, make_article):
+def test_a_preview_is_the_page_readers_get_once_published(
+    client, admin_client, seed_article, make_article, monkeypatch
+):
     seed_article.related.add(make_article("A related piece"))
+    before = client.get(seed_article.get_absolute_url()).content.decode()
+    assert "A related piece" in client.get(previews.preview_url(seed_article)).content.decode()
+    assert "A related piece" not in before  # a draft change: readers do not get it yet
+    version = publishing.publish(seed_article)
     live = client.get(seed_article.get_absolute_url()).content.decode()
 
+    # A preview shows the draft as if published now: look at it at the moment it was.
+    monkeypatch.setattr(timezone, "now", lambda: version.live_from)
     shared = client.get(previews.preview_url(seed_article))
 
     assert "preview-banner" in shared.content.decode()

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import publishing
 from articles.models import Article
 
 
@@ -15,6 +16,7 @@ def test_home_lists_published_articles_newest_first(client, make_article, make_s
     older = make_article("Older piece")
     newer = make_article("Newer piece", subtitle="A subtitle")
     newer.supplements.add(glycine)
+    publishing.publish(newer)  # with its supplement; still listed by first publication
     make_article("Secret draft", published=False)
 
     html = client.get(reverse("articles:home")).content.decode()
@@ -66,6 +68,7 @@ def test_related_articles_link_both_ways_and_hide_drafts(client, make_article):
     glycine = make_article("Glycine")
     draft = make_article("Unfinished", published=False)
     glycine.related.add(magnesium, draft)
+    publishing.publish(glycine)
 
     on_glycine = client.get(glycine.get_absolute_url()).content.decode()
     on_magnesium = client.get(magnesium.get_absolute_url()).content.decode()
@@ -83,6 +86,7 @@ def test_supplement_page_lists_its_published_articles(client, make_article, make
     other = make_article("Unrelated")
     shown.supplements.add(melatonin)
     hidden.supplements.add(melatonin)
+    publishing.publish(shown)
 
     response = client.get(melatonin.get_absolute_url())
     html = response.content.decode()

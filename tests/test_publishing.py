@@ -1,4 +1,4 @@
-"""Publishing state belongs to the live article: actions do what they say, restores keep it."""
+"""Publishing is its own step: actions do what they say, restores change only the draft."""
 
 from datetime import timedelta
 
@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import previews
+from articles import previews, publishing
 from articles.models import Article
 from articles.revisions import article_versions
 from tests.admin_forms import form_data, open_form
@@ -22,9 +22,12 @@ def go_live_fields(moment):
     """The admin's two boxes for the go-live time, as an editor fills them in."""
     local = timezone.localtime(moment)
     return {
-        "published_at_0": local.strftime("%Y-%m-%d"),
-        "published_at_1": local.strftime("%H:%M:%S"),
+        "publish_at_0": local.strftime("%Y-%m-%d"),
+        "publish_at_1": local.strftime("%H:%M:%S"),
     }
+
+
+PUBLISH = {"_publish": "Save and publish"}
 
 
 def save_edit(client, article, **changes):
@@ -52,28 +55,38 @@ def run_action(client, action, *articles):
     return response.content.decode()
 
 
-def test_restoring_a_scheduled_revision_keeps_the_article_live(admin_client, client, make_article):
+def test_restoring_a_revision_saved_while_scheduled_changes_only_the_draft(
+    admin_client, client, make_article
+):
     article = make_article("Live piece", sections=1, intro="First words.")
     tomorrow = timezone.now() + timedelta(days=1)
     save_edit(
-        admin_client, article, intro="Words written while scheduled.", **go_live_fields(tomorrow)
+        admin_client,
+        article,
+        intro="Words written while scheduled.",
+        **go_live_fields(tomorrow),
+        **PUBLISH,
     )
     scheduled = article_versions(article.pk).first()
     article.refresh_from_db()
-    assert article.state == "scheduled"
-    save_edit(
-        admin_client, article, intro="Words of the live article.", **go_live_fields(timezone.now())
-    )
+    assert article.publishing().scheduled.live_from > timezone.now()
+    assert "First words." in client.get(article.get_absolute_url()).content.decode()
+    save_edit(admin_client, article, intro="Words of the live article.", **PUBLISH)
     article.refresh_from_db()
-    assert article.state == "live"
+    assert article.state == "live" and article.publishing().scheduled is None
 
     restore(admin_client, article, scheduled)
 
     article.refresh_from_db()
-    assert article.state == "live"
-    page = client.get(article.get_absolute_url())
-    assert page.status_code == 200
-    assert "Words written while scheduled." in page.content.decode()
+    standing = article.publishing()
+    assert standing.state == "changed" and standing.scheduled is None
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Words of the live article." in page and "Words written while scheduled." not in page
+    draft = admin_client.get(article.get_absolute_url() + "?draft").content.decode()
+    assert "Words written while scheduled." in draft
+    publishing.publish(article)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Words written while scheduled." in page
 
 
 def test_restoring_an_older_revision_keeps_revoked_preview_links_dead(
@@ -99,7 +112,9 @@ def test_restore_renders_the_restored_markdown(admin_client, client, make_articl
     section = article.sections.get()
     save_edit(admin_client, article, **{"sections-0-body": "The **old** body."})
     older = article_versions(article.pk).first()
-    save_edit(admin_client, article, intro="Plain.", **{"sections-0-body": "Plain body."})
+    save_edit(
+        admin_client, article, intro="Plain.", **{"sections-0-body": "Plain body."}, **PUBLISH
+    )
 
     restore(admin_client, article, older)
 
@@ -107,10 +122,14 @@ def test_restore_renders_the_restored_markdown(admin_client, client, make_articl
     section.refresh_from_db()
     assert article.intro_html.strip() == "<p>The <strong>first</strong> intro.</p>"
     assert section.body_html.strip() == "<p>The <strong>old</strong> body.</p>"
+    assert "first intro" in article.search_text
+    draft = admin_client.get(article.get_absolute_url() + "?draft").content.decode()
+    assert "The <strong>old</strong> body." in draft
+    assert "Plain body." in client.get(article.get_absolute_url()).content.decode()
+    publishing.publish(article)
     assert (
         "The <strong>old</strong> body." in client.get(article.get_absolute_url()).content.decode()
     )
-    assert "first intro" in article.search_text
 
 
 def test_a_restore_says_what_it_brought_back(admin_client, make_article):
@@ -124,7 +143,8 @@ def test_a_restore_says_what_it_brought_back(admin_client, make_article):
     assert "Restored the revision of" in html
     assert "Intro" in html and "section “Section 2”" in html
     assert "section “Section 1”" not in html
-    assert "Publishing state, go-live and expiry times and preview links are unchanged" in html
+    assert "Readers still get what was last published until you publish again" in html
+    assert "the expiry time and preview links are unchanged" in html
 
 
 def test_publish_action_publishes_a_scheduled_article_now(admin_client, client, make_article):
@@ -140,37 +160,56 @@ def test_publish_action_publishes_a_scheduled_article_now(admin_client, client, 
     assert "“Scheduled piece” is live now (it was scheduled for" in html
 
 
-def test_publish_action_reports_each_article(admin_client, make_article):
+def test_publish_action_reports_each_article(admin_client, client, make_article):
     draft = make_article("A draft", published=False)
     live = make_article("A live one")
+    changed = make_article("A changed one", intro="Old words.")
+    changed.intro = "New words."
+    changed.save()
+
+    html = run_action(admin_client, "publish", draft, live, changed)
+
+    assert "“A draft” is live now." in html
+    assert "“A live one” skipped: readers already get this draft." in html
+    assert "“A changed one” is live now (its changes replace the version readers had)." in html
+    for article in [draft, live, changed]:
+        article.refresh_from_db()
+        assert article.state == "live", article
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert "New words." in client.get(changed.get_absolute_url()).content.decode()
+
+
+def test_publish_action_makes_an_expired_article_live(admin_client, client, make_article):
     expired = make_article(
         "An expired one",
         published_at=timezone.now() - timedelta(days=3),
         expires_at=timezone.now() - timedelta(days=1),
     )
+    assert expired.state == "expired"
 
-    html = run_action(admin_client, "publish", draft, live, expired)
+    html = run_action(admin_client, "publish", expired)
 
-    assert "“A draft” is live now." in html
-    assert "“A live one” skipped: it is already live." in html
-    assert "“An expired one” is live now (its expiry time" in html
-    for article in [draft, live, expired]:
-        article.refresh_from_db()
-        assert article.state == "live"
+    assert "“An expired one” is live now (it had expired; its expiry time is removed)." in html
+    expired.refresh_from_db()
+    assert expired.state == "live"
+    assert client.get(expired.get_absolute_url()).status_code == 200
 
 
-def test_unpublish_action_reports_each_article(admin_client, make_article):
+def test_unpublish_action_reports_each_article(admin_client, client, make_article):
     draft = make_article("A draft", published=False)
     scheduled = make_article("Scheduled", published_at=timezone.now() + timedelta(days=3))
     live = make_article("A live one")
 
     html = run_action(admin_client, "unpublish", draft, scheduled, live)
 
-    assert "“A draft” skipped: it is already a draft." in html
-    assert "“Scheduled” is a draft now (it was scheduled)." in html
-    assert "“A live one” is a draft now (it was live)." in html
-    chosen = Article.objects.filter(pk__in=[draft.pk, scheduled.pk, live.pk])
-    assert set(chosen.values_list("status", flat=True)) == {"draft"}
+    assert "“A draft” skipped: readers do not see it." in html
+    assert "“Scheduled” is no longer published (it was scheduled); its draft is kept." in html
+    assert "“A live one” is no longer published (it was live); its draft is kept." in html
+    for article in [draft, scheduled, live]:
+        article.refresh_from_db()
+        assert article.state == "draft"
+        assert client.get(article.get_absolute_url()).status_code == 404
+    assert Article.objects.filter(pk__in=[draft.pk, scheduled.pk, live.pk]).count() == 3
 
 
 @pytest.mark.parametrize("action", ["publish", "unpublish"])

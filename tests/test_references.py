@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from articles import publishing
 from articles.models import Citation, Reference, Section
 from tests.admin_forms import open_form
 
@@ -26,13 +27,16 @@ def refs(db):
 
 
 def test_numbered_in_order_of_first_citation_across_sections(client, make_article, refs):
-    article = make_article(intro="Intro cites [@beta].", conclusion="End cites [@alpha].")
+    article = make_article(
+        intro="Intro cites [@beta].", conclusion="End cites [@alpha].", published=False
+    )
     Section.objects.create(
         article=article, heading="One", anchor="one", position=1, body="First [@gamma; @beta]."
     )
     Section.objects.create(
         article=article, heading="Two", anchor="two", position=2, body="Then [@alpha]."
     )
+    publishing.publish(article)
 
     html = client.get(article.get_absolute_url()).content.decode()
     # beta first (intro), then gamma (section one), then alpha (section two).
@@ -59,10 +63,17 @@ def test_numbers_follow_a_reordering_of_sections(make_article, refs):
     assert [c.reference.key for c in article.citations.all()] == ["beta", "alpha"]
 
 
-def test_editing_a_reference_updates_the_articles_citing_it(client, make_article, refs):
+def test_editing_a_reference_updates_the_drafts_citing_it(client, admin_client, make_article, refs):
     article = make_article(intro="See [@alpha].")
     refs["alpha"].title = "A corrected title"
     refs["alpha"].save()
+    draft = admin_client.get(article.get_absolute_url() + "?draft").content.decode()
+    assert "A corrected title" in draft
+    article.refresh_from_db()
+    assert article.state == "changed"
+    # Readers get the reference as it was published until the article is published again.
+    assert "Study alpha" in client.get(article.get_absolute_url()).content.decode()
+    publishing.publish(article)
     assert "A corrected title" in client.get(article.get_absolute_url()).content.decode()
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from articles import rendering, search
+from articles import publishing, rendering, search
 from articles.models import Article, Reference, Section
 from articles.signals import changes
 from mgsite import page_cache
@@ -55,7 +55,9 @@ def refs(db):
 
 @pytest.fixture
 def article(make_article, refs):
-    article = make_article("Doses", intro=INTRO, conclusion="## Doses\n\nAgain.[^z]\n\n[^z]: Last.")
+    article = make_article(
+        "Doses", intro=INTRO, conclusion="## Doses\n\nAgain.[^z]\n\n[^z]: Last.", published=False
+    )
     with changes():
         # One section's anchor is "doses": a heading "Doses" in the text must not take it.
         Section.objects.create(
@@ -68,6 +70,7 @@ def article(make_article, refs):
         Section.objects.create(
             article=article, position=2, heading="Toc", anchor="doses", body="Two.[^n]\n\n[^n]: 2."
         )
+    publishing.publish(article)
     article.refresh_from_db()
     return article
 
@@ -175,25 +178,38 @@ def test_an_article_over_the_limit_is_a_form_error(admin_client, seed_article, s
     assert "may hold 300,000" in response.content.decode()
 
 
-def test_one_admin_save_is_one_content_change(admin_client, seed_article, monkeypatch):
-    """Article, six sections, relations: one render, one new generation now and one on commit."""
+def admin_save_consequences(admin_client, article, monkeypatch, **extra):
+    """Renders, page-cache generations started now, and on-commit callbacks of one admin save
+    of the article, its six sections and relations."""
     started, renders = [], []
     monkeypatch.setattr(page_cache, "new_generation", lambda: started.append(1))
     real_rerender = Article.rerender
     monkeypatch.setattr(Article, "rerender", lambda self: renders.append(1) or real_rerender(self))
-    url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    url = reverse("admin:articles_article_change", args=[article.pk])
     data = open_form(admin_client, url)
     data["intro"] += "\n\nMore."
     data["sections-2-body"] += " More."
+    data.update(extra)
     callbacks = []
     real_on_commit = transaction.on_commit
     monkeypatch.setattr(
         transaction, "on_commit", lambda f, *a, **k: callbacks.append(f) or real_on_commit(f)
     )
     assert admin_client.post(url, data).status_code == 302
-    assert len(renders) == 1
-    assert len(started) == 1  # the one on commit waits in `callbacks` (tests never commit)
-    assert len(callbacks) == 1
+    return len(renders), len(started), len(callbacks)
+
+
+def test_one_admin_save_is_one_render_and_no_page_change(admin_client, seed_article, monkeypatch):
+    """A draft saved: rendered once; readers' pages are untouched."""
+    assert admin_save_consequences(admin_client, seed_article, monkeypatch) == (1, 0, 0)
+
+
+def test_one_admin_save_and_publish_is_one_content_change(admin_client, seed_article, monkeypatch):
+    """One new generation now and one on commit (tests never commit: it waits in callbacks)."""
+    renders, started, callbacks = admin_save_consequences(
+        admin_client, seed_article, monkeypatch, _publish="Save and publish"
+    )
+    assert (renders, started, callbacks) == (1, 1, 1)
 
 
 def test_bulk_delete_removes_articles_from_search(admin_client, make_article):

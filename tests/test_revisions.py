@@ -3,10 +3,11 @@
 import re
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Section
+from articles.models import Article, LiveVersion, Section
 from articles.revisions import article_versions
 from tests.admin_forms import form_data, open_form
 
@@ -120,7 +121,7 @@ def test_restoring_a_revision_whose_slug_is_now_taken_is_a_message(admin_client,
     article = make_article(slug="original", sections=1)
     save_edit(admin_client, article)
     old = article_versions(article.pk).first()
-    save_edit(admin_client, article, slug="renamed")
+    save_edit(admin_client, article, slug="renamed", _publish="Save and publish")
     make_article(slug="original")  # someone else takes the old slug
 
     revision_url = reverse("admin:articles_article_revision", args=[article.pk, old.pk])
@@ -180,13 +181,25 @@ def test_only_superusers_purge_the_trash(admin_client, client, editor, make_arti
     assert not Version.objects.get_deleted(Article).filter(object_id=str(article.pk)).exists()
 
 
-def test_publish_and_unpublish_are_revisions_with_comments(admin_client, make_article):
+def test_publish_and_unpublish_are_recorded_with_who_did_them(
+    admin_client, admin_user, make_article
+):
+    """Revisions are the draft's history; publishing leaves the draft alone and is kept as
+    live versions (what readers got, from when, published by whom) and in the audit log."""
     article = make_article(published=False)
     changelist = reverse("admin:articles_article_changelist")
     admin_client.post(changelist, {"action": "publish", "_selected_action": [article.pk]})
     admin_client.post(changelist, {"action": "unpublish", "_selected_action": [article.pk]})
-    comments = [v.revision.get_comment() for v in article_versions(article.pk)]
-    assert comments[:2] == ["Unpublished.", "Published."]
+    versions = LiveVersion.objects.filter(article=article)  # newest first
+    assert [(v.takedown, v.published_by) for v in versions] == [
+        (True, admin_user),
+        (False, admin_user),
+    ]
+    logged = LogEntry.objects.filter(object_id=str(article.pk)).order_by("-pk")[:2]
+    assert [(entry.get_change_message(), entry.user) for entry in logged] == [
+        ("Unpublished.", admin_user),
+        ("Published.", admin_user),
+    ]
 
 
 def test_audit_log_lists_who_did_what(admin_client, seed_article, make_article):

@@ -6,35 +6,46 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import publishing
+from articles.models import LiveVersion
 from tests.admin_forms import open_form
 
 NOW = timezone.now()
 TIMELINE = {
-    # state: (status, go-live, expiry)
-    "draft": ("draft", None, None),
-    "scheduled": ("published", NOW + timedelta(days=2), None),
-    "live": ("published", NOW - timedelta(days=2), NOW + timedelta(days=2)),
-    "expired": ("published", NOW - timedelta(days=4), NOW - timedelta(days=1)),
+    # state: (published, go-live, expiry)
+    "draft": (False, None, None),
+    "scheduled": (True, NOW + timedelta(days=2), None),
+    "live": (True, NOW - timedelta(days=2), NOW + timedelta(days=2)),
+    "expired": (True, NOW - timedelta(days=4), NOW - timedelta(days=1)),
 }
+
+
+def publish_as_of(article, go_live, expiry):
+    """Publish the draft to go live at `go_live`: later is scheduled; earlier is as if it
+    had been published then, with `expiry` (publish() itself never goes back, and drops an
+    expiry already past)."""
+    version = publishing.publish(article, at=go_live)
+    if go_live < version.live_from:
+        LiveVersion.objects.filter(pk=version.pk).update(
+            live_from=go_live, first_published_at=go_live, expires_at=expiry
+        )
 
 
 @pytest.fixture
 def timeline(make_article, make_supplement):
     """One article in each state, all about one supplement and related to a live hub."""
     supplement = make_supplement("Glycine")
-    hub = make_article("Hub article")
+    hub = make_article("Hub article", published=False)
     articles = {}
-    for state, (status, go_live, expiry) in TIMELINE.items():
-        article = make_article(
-            f"The {state} article",
-            published=False,
-            status=status,
-            published_at=go_live,
-            expires_at=expiry,
-        )
+    for state, (published, go_live, expiry) in TIMELINE.items():
+        article = make_article(f"The {state} article", published=False, expires_at=expiry)
         article.supplements.add(supplement)
         hub.related.add(article)
+        if published:
+            publish_as_of(article, go_live, expiry)
+        article.refresh_from_db()
         articles[state] = article
+    publishing.publish(hub)
     return hub, supplement, articles
 
 
@@ -62,20 +73,28 @@ def test_visible_to_visitors_only_when_live(client, timeline, state):
 def test_scheduled_article_goes_live_without_any_job(client, make_article):
     article = make_article(published_at=timezone.now() + timedelta(seconds=1))
     assert client.get(article.get_absolute_url()).status_code == 404
-    article.published_at = timezone.now() - timedelta(seconds=1)  # the clock has moved on
-    article.save()
+    assert article.state == "scheduled"
+    # The clock has moved on past the go-live time.
+    LiveVersion.objects.filter(article=article).update(
+        live_from=timezone.now() - timedelta(seconds=1)
+    )
     assert client.get(article.get_absolute_url()).status_code == 200
+    assert article.state == "live"
 
 
-def test_admin_list_shows_scheduled_and_expired(admin_client, timeline):
+def test_admin_list_shows_scheduled_and_counts_expired_as_not_published(admin_client, timeline):
     url = reverse("admin:articles_article_changelist")
     html = admin_client.get(url).content.decode()
-    for state in TIMELINE:
+    for state in ["live", "scheduled", "draft"]:
         assert f"article-state-{state}" in html
     scheduled = admin_client.get(url, {"state": "scheduled"}).content.decode()
-    assert "The scheduled article" in scheduled and "The expired article" not in scheduled
-    expired = admin_client.get(url, {"state": "expired"}).content.decode()
-    assert "The expired article" in expired and "The live article" not in expired
+    assert "The scheduled article" in scheduled
+    assert "The expired article" not in scheduled and "The live article" not in scheduled
+    unpublished = admin_client.get(url, {"state": "unpublished"}).content.decode()
+    assert "The expired article" in unpublished and "The draft article" in unpublished
+    assert "The live article" not in unpublished and "The scheduled article" not in unpublished
+    live = admin_client.get(url, {"state": "live"}).content.decode()
+    assert "The live article" in live and "The expired article" not in live
 
 
 def test_expiry_before_go_live_is_a_form_error(admin_client, make_article):
@@ -84,11 +103,12 @@ def test_expiry_before_go_live_is_a_form_error(admin_client, make_article):
     data = open_form(admin_client, url)
     data.update(
         {
-            "published_at_0": "2030-01-10",
-            "published_at_1": "12:00:00",
+            "publish_at_0": "2030-01-10",
+            "publish_at_1": "12:00:00",
             "expires_at_0": "2030-01-09",
             "expires_at_1": "12:00:00",
             "title": "Should not be saved",
+            "_publish": "Save and publish",
         }
     )
     response = admin_client.post(url, data)
@@ -96,3 +116,4 @@ def test_expiry_before_go_live_is_a_form_error(admin_client, make_article):
     assert "The expiry time must be after the go-live time." in response.content.decode()
     article.refresh_from_db()
     assert article.title != "Should not be saved" and article.expires_at is None
+    assert article.publishing().scheduled is None

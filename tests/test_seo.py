@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from articles import publishing
 from articles.models import Reference
 
 
@@ -21,8 +22,10 @@ def reviewed(make_article, make_supplement, admin_user):
         reviewer_credentials="MD",
         last_reviewed=date(2026, 2, 1),
         author=admin_user,
+        published=False,
     )
     article.supplements.add(make_supplement("Glycine"))
+    publishing.publish(article)
     return article
 
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import publishing
 from articles.models import Article, ArticleUpdate, SiteSettings
 from tests.admin_forms import open_form
 
@@ -56,10 +57,12 @@ def test_site_settings_list_opens_the_one_row(admin_client):
     assert response.status_code == 302 and response["Location"].endswith("/1/change/")
 
 
-def test_update_notes_listed_newest_first(client, make_article):
+def test_update_notes_listed_newest_first_once_published(client, make_article):
     article = make_article()
     ArticleUpdate.objects.create(article=article, date=date(2026, 1, 5), note="Added a dose table.")
     ArticleUpdate.objects.create(article=article, date=date(2026, 6, 1), note="New 2026 trial.")
+    assert "Update history" not in client.get(article.get_absolute_url()).content.decode()
+    publishing.publish(article)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Update history" in html
     assert html.index("New 2026 trial.") < html.index("Added a dose table.")

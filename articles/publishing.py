@@ -1,0 +1,82 @@
+"""Publishing: the only way a draft reaches readers, and the only way it leaves them.
+
+`publish` freezes the article's draft into a new `LiveVersion`, live now or at a later time
+(scheduled); `unpublish` adds a takedown. Saving a draft changes nothing readers see. The
+page cache, search and old addresses follow the live versions (articles.signals).
+"""
+
+from django.utils import timezone
+
+from .models import Article, LiveVersion, SlugRedirect
+from .signals import render_pending
+
+
+class PublishingError(Exception):
+    """Why an article cannot be published as it is, in editors' words."""
+
+
+def slug_holder(slug, article):
+    """Another article whose live or scheduled version uses `slug`, or None."""
+    holders = LiveVersion.objects.current().filter(takedown=False) | LiveVersion.objects.scheduled()
+    other = holders.filter(slug=slug).exclude(article=article.pk).select_related("article").first()
+    return other.article if other is not None else None
+
+
+def publish(article, *, by=None, at=None):
+    """Make the article's draft what readers get: now, or from `at` if that is later.
+
+    A newer publish replaces anything still scheduled. If the slug changed, the address
+    readers knew keeps working as a 301 (from the moment the new version goes live, since
+    until then it is still the live address). Returns the new version.
+    """
+    now = timezone.now()
+    at = max(at or now, now)
+    if holder := slug_holder(article.slug, article):
+        raise PublishingError(
+            f"/articles/{article.slug}/ is the address of “{holder}” on the site. "
+            "Give this article another slug, or unpublish that one first."
+        )
+    # The draft exactly as saved: inside an admin save its rendering is otherwise still due.
+    render_pending(article)
+    if article.expires_at is not None and article.expires_at <= at:
+        # Publishing something already past its expiry would publish nothing: the passed
+        # expiry goes (the action says so).
+        Article.objects.filter(pk=article.pk).update(expires_at=None)
+        article.expires_at = None
+    previous = LiveVersion.objects.current(now).filter(article=article.pk).first()
+    LiveVersion.objects.scheduled().filter(article=article.pk).delete()
+    version = LiveVersion.from_draft(article)
+    version.live_from = at
+    version.published_by = by
+    if article.first_published_at is None:
+        version.first_published_at = at
+        Article.objects.filter(pk=article.pk).update(first_published_at=at)
+        article.first_published_at = at
+    version.save()
+    version.supplements.set(version.content["supplements"])
+    version.related.set(version.content["related"])
+    # The new slug is a live address again, whoever it redirected to.
+    SlugRedirect.objects.filter(old_slug=version.slug).delete()
+    if previous is not None and previous.slug != version.slug:
+        SlugRedirect.objects.update_or_create(old_slug=previous.slug, defaults={"article": article})
+    return version
+
+
+def unpublish(article, *, by=None):
+    """Take the article away from readers now, and cancel anything scheduled. Returns the
+    takedown, or None if readers had nothing to lose."""
+    now = timezone.now()
+    cancelled, _ = LiveVersion.objects.scheduled().filter(article=article.pk).delete()
+    current = LiveVersion.objects.current(now).filter(article=article.pk).first()
+    if current is None or current.takedown:
+        return None if not cancelled else current
+    return LiveVersion.objects.create(
+        article=article,
+        slug=current.slug,
+        title=current.title,
+        fingerprint="",
+        live_from=now,
+        first_published_at=current.first_published_at,
+        takedown=True,
+        published_by=by,
+    )
