@@ -15,18 +15,24 @@ from django.urls import path
 from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
+from reversion.admin import VersionAdmin
 
-from . import previews, publishing
+from . import previews, publishing, review
 from .checks import run_checks
 from .forms import ArticleAdminForm, SectionForm, SectionFormSet
 from .models import (
+    Approval,
     Article,
     ArticleUpdate,
     LiveVersion,
+    Person,
     Reference,
+    ReviewComment,
+    ReviewSubmission,
     Section,
     SiteSettings,
     SlugRedirect,
@@ -86,6 +92,10 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _digits(value):
+    return value if str(value or "").isdigit() else None
+
+
 def _is_id(value):
     """An article id as the admin's URLs carry it: anything else is a 404, not a 500."""
     return str(value).isdigit()
@@ -132,14 +142,14 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     inlines = [SectionInline, UpdateNoteInline]
     formfield_overrides = MARKDOWN_WIDGETS
     list_display = [
-        "title", "state_label", "supplement_names", "next_review_due", "first_published_at",
-        "updated_at",
+        "title", "state_label", "review_label", "supplement_names", "next_review_due",
+        "first_published_at", "updated_at",
     ]  # fmt: skip
     list_filter = [StateFilter, ReviewFilter, "supplements"]
     search_fields = ["title", "subtitle", "summary"]
     date_hierarchy = "first_published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["supplements", "related"]
+    autocomplete_fields = ["supplements", "related", "authors"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (
@@ -159,16 +169,9 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         ),  # fmt: skip
         ("Conclusion", {"fields": ["conclusion"]}),
         ("Topics and related articles", {"fields": ["supplements", "related"]}),
-        ("Publishing", {"fields": ["publish_at", "expires_at", "author"]}),
-        (
-            "Medical review",
-            {
-                "fields": [
-                    ("reviewer_name", "reviewer_credentials"),
-                    ("last_reviewed", "next_review_due"),
-                ]
-            },
-        ),
+        ("Authors", {"fields": ["authors"]}),
+        ("Publishing", {"fields": ["publish_at", "expires_at", "unreviewed_reason"]}),
+        ("Medical review", {"fields": ["next_review_due"]}),
         (
             "Old addresses",
             {"fields": ["take_over_address"], "classes": ["collapse"]},
@@ -197,12 +200,16 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         # What readers get of each article, in two subqueries, for the state column and filter.
         live = LiveVersion.objects.visible().filter(article=OuterRef("pk"))
         scheduled = LiveVersion.objects.scheduled().filter(article=OuterRef("pk"))
+        approvals = Approval.objects.filter(article=OuterRef("pk"))
+        submissions = ReviewSubmission.objects.filter(article=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)
             .annotate(
                 live_fingerprint=Subquery(live.values("fingerprint")[:1]),
                 scheduled_at=Subquery(scheduled.values("live_from")[:1]),
+                approved_fingerprint=Subquery(approvals.values("fingerprint")[:1]),
+                submitted_fingerprint=Subquery(submissions.values("fingerprint")[:1]),
             )
             .prefetch_related("supplements")
         )
@@ -210,6 +217,21 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     @admin.display(description="Supplements")
     def supplement_names(self, article):
         return ", ".join(supplement.name for supplement in article.supplements.all())
+
+    @admin.display(description="Medical review")
+    def review_label(self, article):
+        draft = article.draft_fingerprint
+        if article.approved_fingerprint == draft:
+            state = "approved"
+        elif article.submitted_fingerprint == draft:
+            state = "in review"
+        elif article.approved_fingerprint:
+            state = "approval void"
+        else:
+            state = "not approved"
+        return format_html(
+            '<span class="review-state review-state-{}">{}</span>', slugify(state), state
+        )
 
     @admin.display(description="State")
     def state_label(self, article):
@@ -229,6 +251,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     def save_model(self, request, obj, form, change):
         request.revision_note = form.cleaned_data.get("revision_note", "").strip()
         request.publish_at = form.cleaned_data.get("publish_at")
+        request.unreviewed_reason = form.cleaned_data.get("unreviewed_reason", "")
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
@@ -315,7 +338,10 @@ class ArticleAdmin(ArticleRevisionsAdmin):
             return
         try:
             version = publishing.publish(
-                article, by=request.user, at=getattr(request, "publish_at", None)
+                article,
+                by=request.user,
+                at=getattr(request, "publish_at", None),
+                unreviewed_reason=getattr(request, "unreviewed_reason", ""),
             )
         except publishing.PublishingError as error:
             messages.error(request, f"Saved as a draft, not published: {error}")
@@ -346,6 +372,16 @@ class ArticleAdmin(ArticleRevisionsAdmin):
                 view(self.revoke_previews_view),
                 name="articles_article_revoke_previews",
             ),
+            path(
+                "<path:object_id>/review/<str:step>/",
+                view(self.review_view),
+                name="articles_article_review",
+            ),
+            path(
+                "<path:object_id>/publish/",
+                view(self.publish_view),
+                name="articles_article_publish",
+            ),
             *super().get_urls(),
         ]
 
@@ -372,11 +408,90 @@ class ArticleAdmin(ArticleRevisionsAdmin):
             )
             extra_context = {
                 "content_checks": checks,
+                "review": SimpleLazyObject(lambda: review.standing(article)),
+                "review_comments": article.review_comments.select_related(
+                    "author", "resolved_by", "section"
+                ),
+                "review_sections": article.sections.all(),
+                "may_approve": request.user.has_perm("articles.approve_article"),
+                "may_comment": request.user.has_perm("articles.add_reviewcomment"),
+                "may_publish": self.has_publish_permission(request),
                 "publishing": standing,
                 "against_live": against_live,
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # Medical review (articles.review): each step checks its own permission, whatever the
+    # buttons the page showed.
+
+    REVIEW_STEPS = {
+        "submit": "articles.change_article",
+        "approve": "articles.approve_article",
+        "comment": "articles.add_reviewcomment",
+        "resolve": None,  # the comment's writer, or whoever may change comments
+    }
+
+    def review_view(self, request, object_id, step):
+        if step not in self.REVIEW_STEPS:
+            raise Http404("No such review step.")
+        article = self._article_or_404(request, object_id, self.has_view_permission)
+        if request.method != "POST":
+            return redirect("admin:articles_article_change", article.pk)
+        needed = self.REVIEW_STEPS[step]
+        if needed and not request.user.has_perm(needed):
+            raise PermissionDenied
+        try:
+            self._review_step(request, article, step)
+        except review.ReviewError as error:
+            messages.error(request, str(error))
+        return redirect("admin:articles_article_change", article.pk)
+
+    def _review_step(self, request, article, step):
+        post = request.POST
+        if step == "submit":
+            review.submit(article, request.user, post.get("review_note", "").strip()[:500])
+            self.log_change(request, article, "Submitted for medical review.")
+            messages.success(request, "Submitted for medical review: the reviewers are told.")
+        elif step == "approve":
+            approval = review.approve(article, request.user)
+            self.log_change(request, article, "Medically approved.")
+            messages.success(
+                request,
+                f"Approved as {approval.reviewer.display_name}: this draft, exactly as it is, "
+                "may be published. Any change to it voids the approval.",
+            )
+        elif step == "comment":
+            section = article.sections.filter(pk=post.get("review_section") or None).first()
+            review.comment(article, request.user, post.get("review_comment", ""), section)
+            messages.success(request, "Comment added.")
+        else:
+            note = get_object_or_404(
+                ReviewComment, pk=_digits(post.get("comment")), article=article
+            )
+            if note.author_id != request.user.pk and not request.user.has_perm(
+                "articles.change_reviewcomment"
+            ):
+                raise PermissionDenied
+            review.resolve(note, request.user)
+            messages.success(request, "Comment resolved.")
+
+    def publish_view(self, request, object_id):
+        """Publish the saved draft now (for Publishers, who need not edit it)."""
+        article = self._article_or_404(request, object_id, self.has_publish_permission)
+        if request.method == "POST":
+            try:
+                publishing.publish(
+                    article,
+                    by=request.user,
+                    unreviewed_reason=request.POST.get("unreviewed_reason", ""),
+                )
+            except publishing.PublishingError as error:
+                messages.error(request, f"Not published: {error}")
+            else:
+                self.log_change(request, article, "Published.")
+                messages.success(request, f"“{article}” is live now: readers get this draft.")
+        return redirect("admin:articles_article_change", article.pk)
 
     def share_preview_view(self, request, object_id):
         article = self._article_or_404(request, object_id, self.has_change_permission)
@@ -492,3 +607,13 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Person)
+class PersonAdmin(VersionAdmin):
+    """Authors and medical reviewers as readers see them."""
+
+    list_display = ["name", "credentials", "user"]
+    search_fields = ["name", "credentials"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]

@@ -102,6 +102,30 @@ def _broken_links(links, ids):
     return broken
 
 
+def _review_check(article):
+    """Whether a medical reviewer approved this draft exactly as it is now."""
+    approval = article.approvals.select_related("reviewer").first()
+    if approval is None:
+        return Check("Medical review", False, "Not medically reviewed yet.")
+    when = formats.date_format(approval.approved_at.date())
+    if approval.fingerprint != article.draft_fingerprint:
+        return Check(
+            "Medical review",
+            False,
+            f"Approved by {approval.reviewer.display_name} on {when}, but the draft has "
+            "changed since: that approval no longer holds.",
+        )
+    if article.review_overdue:
+        due = formats.date_format(article.next_review_due)
+        return Check("Medical review", False, f"Review overdue since {due}.")
+    due = formats.date_format(article.next_review_due) if article.next_review_due else "—"
+    return Check(
+        "Medical review",
+        True,
+        f"This draft is approved by {approval.reviewer.display_name} ({when}); next due {due}.",
+    )
+
+
 def run_checks(article):
     sections = list(article.sections.all())
     scan = _scan(article, sections)
@@ -149,21 +173,7 @@ def run_checks(article):
         )
     )
 
-    if not article.reviewer_name or not article.last_reviewed:
-        checks.append(Check("Medical review", False, "Not medically reviewed yet."))
-    elif article.review_overdue:
-        due = formats.date_format(article.next_review_due)
-        checks.append(Check("Medical review", False, f"Review overdue since {due}."))
-    else:
-        due = formats.date_format(article.next_review_due) if article.next_review_due else "—"
-        checks.append(
-            Check(
-                "Medical review",
-                True,
-                f"Reviewed by {article.reviewer_name} on "
-                f"{formats.date_format(article.last_reviewed)}; next due {due}.",
-            )
-        )
+    checks.append(_review_check(article))
 
     broken = _broken_links(scan.links, scan.ids)
     checks.append(

@@ -32,7 +32,7 @@ class LatestArticlesFeed(Feed):
         return article.live_from
 
     def item_author_name(self, article):
-        return article.author_name or None
+        return article.byline or "mgsite"
 
     def item_categories(self, article):
         return [supplement.name for supplement in article.supplements.all()]

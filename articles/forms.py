@@ -72,7 +72,7 @@ class SectionFormSet(forms.BaseInlineFormSet):
 # Fields about saving, not about the article: never named in its history.
 BOOKKEEPING_FIELDS = {
     "opened_revision", "opened_version", "seen_version", "replace_theirs", "revision_note",
-    "take_over_address", "publish_at",
+    "take_over_address", "publish_at", "unreviewed_reason",
 }  # fmt: skip
 
 
@@ -105,6 +105,14 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="For “Save and publish”: empty publishes now; a later time schedules the "
         "draft as it is then. Readers keep the current version until that time.",
     )
+    unreviewed_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Publish without medical approval, because",
+        help_text="Superusers only, and only for “Save and publish” of a draft no medical "
+        "reviewer approved as it is. The reason is recorded with what readers get; the page "
+        "claims no review.",
+    )
     take_over_address = forms.BooleanField(
         required=False,
         label="Take over this old address",
@@ -116,8 +124,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "subtitle", "slug", "summary", "intro", "conclusion", "supplements",
-            "related", "expires_at", "author", "reviewer_name",
-            "reviewer_credentials", "last_reviewed", "next_review_due",
+            "related", "authors", "expires_at", "next_review_due",
         ]  # fmt: skip
         field_classes = {"intro": MarkdownFormField, "conclusion": MarkdownFormField}
 
@@ -169,7 +176,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        reviewed, due = cleaned.get("last_reviewed"), cleaned.get("next_review_due")
+        reviewed, due = self.instance.last_reviewed, cleaned.get("next_review_due")
         if reviewed and due and due <= reviewed:
             self.add_error("next_review_due", "The next review must be after the last one.")
         go_live, expiry = cleaned.get("publish_at"), cleaned.get("expires_at")

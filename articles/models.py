@@ -10,7 +10,7 @@ touches a cache: that is the signals' job.
 """
 
 import secrets
-from datetime import date, timedelta
+from datetime import date
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -73,6 +73,43 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=LiveVersion.objects.visible().values("article"))
 
 
+class Person(models.Model):
+    """Someone behind the content, as readers see them: an author or a medical reviewer.
+
+    Bylines and review lines print these names, never user names. A person may be tied to
+    an account: a medical reviewer's approvals carry their person's name and credentials.
+    """
+
+    name = models.CharField(max_length=200, help_text="As readers see it: e.g. Dr Jane Smith")
+    slug = models.SlugField(max_length=200, unique=True, help_text="e.g. jane-smith")
+    credentials = models.CharField(
+        max_length=200, blank=True, help_text="e.g. MD, board-certified in sleep medicine"
+    )
+    bio = models.TextField(blank=True, help_text="Two or three plain sentences for readers.")
+    links = models.TextField(
+        blank=True, help_text="One address a line: a professional profile, ORCID, a clinic page."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text="Their account, if they work in the admin (medical reviewers must have one).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
 def next_scheduled_change():
     return LiveVersion.objects.next_scheduled_change()
 
@@ -121,15 +158,14 @@ class Article(models.Model):
     draft_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     # Part of every share-preview link; a new key revokes all earlier links at once.
     preview_key = models.CharField(max_length=32, default=new_preview_key, editable=False)
-    reviewer_name = models.CharField(
-        "medical reviewer", max_length=200, blank=True, help_text="e.g. Dr Jane Smith"
+    authors = models.ManyToManyField(
+        Person, blank=True, related_name="articles_written", help_text="The byline, in order."
     )
-    reviewer_credentials = models.CharField(
-        max_length=200, blank=True, help_text="e.g. MD, board-certified in sleep medicine"
+    last_reviewed = models.DateField(
+        null=True, blank=True, editable=False, help_text="Set by each medical approval."
     )
-    last_reviewed = models.DateField(null=True, blank=True, help_text="When it was last reviewed.")
     next_review_due = models.DateField(
-        null=True, blank=True, help_text="Left empty: 12 months after the last review."
+        null=True, blank=True, help_text="Set to a year after each approval; change it if sooner."
     )
     # Moved forward by the database on every change to the article or its sections, from the
     # admin or from a script (articles.signals); never written by save(). An edit form carries
@@ -147,7 +183,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-first_published_at", "-created_at"]
-        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("approve_article", "Can approve the medical review of articles"),
+        ]
 
     def __str__(self):
         return self.title
@@ -157,8 +196,6 @@ class Article(models.Model):
         # revisions compare what changed, not how it was sent.
         self.intro = rendering.normalise(self.intro)
         self.conclusion = rendering.normalise(self.conclusion)
-        if self.last_reviewed and not self.next_review_due:
-            self.next_review_due = self.last_reviewed + timedelta(days=365)
         if not self._state.adding and not kwargs.get("force_insert") and not args:
             # Every field but the version: a stale copy of the row must not set it back.
             kwargs.setdefault("update_fields", _FIELDS_BUT_VERSION)
@@ -234,15 +271,16 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(preview_key=self.preview_key)
 
     @property
-    def author_name(self):
-        if self.author is None:
-            return ""
-        return self.author.get_full_name() or self.author.get_username()
+    def byline(self):
+        """The authors as readers see them: names, never user names."""
+        return ", ".join(person.name for person in self.authors.all())
 
 
 # Fields the system keeps with update(), never from a form: a stale copy of the row must
 # not set them back (an old version, a revoked preview key, a cleared publish date).
-_SYSTEM_FIELDS = {"version", "preview_key", "first_published_at", "draft_fingerprint"}
+_SYSTEM_FIELDS = {
+    "version", "preview_key", "first_published_at", "draft_fingerprint", "last_reviewed",
+}  # fmt: skip
 _FIELDS_BUT_VERSION = [
     field.name
     for field in Article._meta.concrete_fields
@@ -423,6 +461,12 @@ class SiteSettings(models.Model):
         help_text="Shown on every article: the site's 'not medical advice' notice. Markdown."
     )
     disclaimer_html = models.TextField(blank=True, editable=False)
+    review_required = models.BooleanField(
+        "approval before publishing",
+        default=True,
+        help_text="Only a draft a medical reviewer approved, exactly as it is, may be "
+        "published. A superuser may publish without it, giving a reason that is recorded.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "site settings"
@@ -521,6 +565,14 @@ class LiveVersion(models.Model):
     expires_at = models.DateTimeField("expiry time", null=True, blank=True)
     first_published_at = models.DateTimeField()
     takedown = models.BooleanField(default=False, help_text="An unpublish: nothing is shown.")
+    # The medical approval of exactly this text, if there was one: the page claims a review
+    # only then (and JSON-LD's reviewedBy follows it).
+    approval = models.ForeignKey(
+        "Approval", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unreviewed_reason = models.TextField(
+        blank=True, help_text="Why a superuser published it without medical approval."
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -551,7 +603,7 @@ class LiveVersion(models.Model):
             updates=article.updates.all(),
             supplement_ids=[supplement.pk for supplement in supplements],
             related_ids=_related_ids(article),
-            author_name=article.author_name,
+            authors=list(article.authors.all()),
         )
         version = cls(
             article=article,
@@ -573,6 +625,11 @@ class LiveVersion(models.Model):
             content=content,
         )
         version.draft_supplements = supplements
+        version.approval = (
+            article.approvals.filter(fingerprint=version.fingerprint)
+            .select_related("reviewer")
+            .first()
+        )
         return version
 
     @property
@@ -621,18 +678,12 @@ class LiveVersion(models.Model):
         ]
 
     @property
-    def author_name(self):
-        return self.content.get("author_name", "")
+    def authors(self):
+        return [SimpleNamespace(**person) for person in self.content.get("authors", [])]
 
     @property
-    def review(self):
-        review = self.content.get("review") or {}
-        reviewed = review.get("last_reviewed")
-        return SimpleNamespace(
-            reviewer_name=review.get("reviewer_name", ""),
-            reviewer_credentials=review.get("reviewer_credentials", ""),
-            last_reviewed=date.fromisoformat(reviewed) if reviewed else None,
-        )
+    def byline(self):
+        return ", ".join(person.name for person in self.authors)
 
     @property
     def supplement_list(self):
@@ -663,3 +714,72 @@ class _Source(SimpleNamespace):
     @property
     def pubmed_url(self):
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+class ReviewSubmission(models.Model):
+    """An editor asking for a medical review of the draft as it was then."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="review_submissions"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    fingerprint = models.CharField(max_length=64)  # the draft's, when submitted
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article} submitted by {self.submitted_by} on {self.submitted_at:%Y-%m-%d}"
+
+
+class Approval(models.Model):
+    """A medical reviewer's approval of one exact text of an article's draft.
+
+    It vouches for the text whose fingerprint it holds (and the revision that was), nothing
+    else: a later change to the draft leaves it behind (articles.review).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="approvals")
+    reviewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="approvals")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(auto_now_add=True)
+    fingerprint = models.CharField(max_length=64)
+    revision = models.ForeignKey(
+        "reversion.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-approved_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article} approved by {self.reviewer.name} on {self.approved_at:%Y-%m-%d}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's or editor's comment on a draft, on the article or one section."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_comments")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author}: {self.body[:60]}"

@@ -11,7 +11,7 @@ import hashlib
 import json
 
 
-def build(*, article, sections, citations, updates, supplement_ids, related_ids, author_name):
+def build(*, article, sections, citations, updates, supplement_ids, related_ids, authors):
     """The page's content from the draft's rows (any objects with the models' attributes)."""
     return {
         "intro_html": article.intro_html,
@@ -34,12 +34,12 @@ def build(*, article, sections, citations, updates, supplement_ids, related_ids,
             for citation in citations
         ],
         "updates": [{"date": update.date.isoformat(), "note": update.note} for update in updates],
-        "author_name": author_name,
-        "review": {
-            "reviewer_name": article.reviewer_name,
-            "reviewer_credentials": article.reviewer_credentials,
-            "last_reviewed": article.last_reviewed.isoformat() if article.last_reviewed else None,
-        },
+        # The byline as it was; the medical review is not content: an approval vouches for
+        # this content (by its fingerprint), so it cannot be part of it.
+        "authors": [
+            {"name": person.name, "credentials": person.credentials, "slug": person.slug}
+            for person in authors
+        ],
         "supplements": sorted(supplement_ids),
         "related": sorted(related_ids),
     }

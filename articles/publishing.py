@@ -7,7 +7,7 @@ page cache, search and old addresses follow the live versions (articles.signals)
 
 from django.utils import timezone
 
-from .models import Article, LiveVersion, SlugRedirect
+from .models import Article, LiveVersion, SiteSettings, SlugRedirect
 from .signals import render_pending
 
 
@@ -22,12 +22,15 @@ def slug_holder(slug, article):
     return other.article if other is not None else None
 
 
-def publish(article, *, by=None, at=None):
+def publish(article, *, by=None, at=None, unreviewed_reason=""):
     """Make the article's draft what readers get: now, or from `at` if that is later.
 
-    A newer publish replaces anything still scheduled. If the slug changed, the address
-    readers knew keeps working as a 301 (from the moment the new version goes live, since
-    until then it is still the live address). Returns the new version.
+    With approval before publishing on (Site settings, the default), the draft must be
+    exactly the text a medical reviewer approved; a superuser (or a script: `by` None) may
+    publish without, giving `unreviewed_reason`, which is recorded. A newer publish replaces
+    anything still scheduled. If the slug changed, the address readers knew keeps working
+    as a 301 (from the moment the new version goes live, since until then it is still the
+    live address). Returns the new version.
     """
     now = timezone.now()
     at = max(at or now, now)
@@ -38,6 +41,16 @@ def publish(article, *, by=None, at=None):
         )
     # The draft exactly as saved: inside an admin save its rendering is otherwise still due.
     render_pending(article)
+    approval = article.approvals.filter(fingerprint=article.draft_fingerprint).first()
+    unreviewed_reason = unreviewed_reason.strip()
+    if approval is None and SiteSettings.load().review_required:
+        if not unreviewed_reason:
+            raise PublishingError(
+                "This draft has no medical approval as it is now: submit it for review, or "
+                "(superusers only) publish without it, giving a reason."
+            )
+        if by is not None and not by.is_superuser:
+            raise PublishingError("Only a superuser may publish without medical approval.")
     if article.expires_at is not None and article.expires_at <= at:
         # Publishing something already past its expiry would publish nothing: the passed
         # expiry goes (the action says so).
@@ -48,6 +61,8 @@ def publish(article, *, by=None, at=None):
     version = LiveVersion.from_draft(article)
     version.live_from = at
     version.published_by = by
+    version.approval = approval
+    version.unreviewed_reason = "" if approval else unreviewed_reason
     if article.first_published_at is None:
         version.first_published_at = at
         Article.objects.filter(pk=article.pk).update(first_published_at=at)

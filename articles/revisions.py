@@ -168,7 +168,7 @@ def _page_fields(version):
     """A live version's page (or a draft's, built the same way) as labelled plain texts."""
     if version is None:
         return {}, {}
-    content, review = version.content, version.review
+    content, approval = version.content, version.approval
     references = [
         f"[{ref['number']}] {ref['authors']}. {ref['title']}."
         for ref in content.get("references", [])
@@ -184,10 +184,9 @@ def _page_fields(version):
         "Related articles": _display("related", content.get("related", [])),
         "References": " ".join(references),
         "Update notes": " ".join(f"{u['date']}: {u['note']}" for u in content.get("updates", [])),
-        "Medical review": " ".join(
-            str(part)
-            for part in (review.reviewer_name, review.reviewer_credentials, review.last_reviewed)
-            if part
+        "Authors": ", ".join(person["name"] for person in content.get("authors", [])),
+        "Medical review": (
+            f"{approval.reviewer.display_name}, {approval.approved_at:%d %b %Y}" if approval else ""
         ),
         "Expiry time": _display("expires_at", version.expires_at),
     }

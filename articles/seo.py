@@ -10,6 +10,10 @@ from django.utils.safestring import mark_safe
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+def _job(credentials):
+    return {"jobTitle": credentials} if credentials else {}
+
+
 def canonical_url(request, article):
     return request.build_absolute_uri(article.get_absolute_url())
 
@@ -25,9 +29,11 @@ def json_ld(request, article):
         "datePublished": article.published_at,
         "dateModified": article.updated_at,
         "author": (
-            {"@type": "Person", "name": article.author_name}
-            if article.author_name
-            else {"@type": "Organization", "name": "mgsite"}
+            [
+                {"@type": "Person", "name": person.name, **_job(person.credentials)}
+                for person in article.authors
+            ]
+            or {"@type": "Organization", "name": "mgsite"}
         ),
         "about": [
             {"@type": "DietarySupplement", "name": supplement.name}
@@ -56,13 +62,14 @@ def json_ld(request, article):
             for citation in article.citations
         ],
     }
-    review = article.review
-    if review.reviewer_name and review.last_reviewed:
+    # Claimed only when the medical approval was of exactly this text (articles.review).
+    if (approval := article.approval) is not None:
+        reviewer = approval.reviewer
         data["reviewedBy"] = {
             "@type": "Person",
-            "name": review.reviewer_name,
-            **({"jobTitle": review.reviewer_credentials} if review.reviewer_credentials else {}),
+            "name": reviewer.name,
+            **_job(reviewer.credentials),
         }
-        data["lastReviewed"] = review.last_reviewed
+        data["lastReviewed"] = approval.approved_at.date()
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308  (escaped just above)

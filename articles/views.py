@@ -51,7 +51,12 @@ def article_detail(request, slug):
         draft = Article.objects.filter(slug=slug).first()
         if draft is not None:
             return _preview(request, draft)
-    version = LiveVersion.objects.visible().filter(slug=slug).prefetch_related("supplements")
+    version = (
+        LiveVersion.objects.visible()
+        .filter(slug=slug)
+        .select_related("approval__reviewer")
+        .prefetch_related("supplements")
+    )
     if (found := version.first()) is not None:
         return _render_article(request, found)
     if may_preview and (draft := Article.objects.filter(slug=slug).first()) is not None:

@@ -159,7 +159,7 @@ class Command(BaseCommand):
                     updates=[],
                     supplement_ids=[about[article.pk].pk],
                     related_ids=[],
-                    author_name="",
+                    authors=[],
                 )
                 fields = dict(
                     slug=article.slug,

@@ -3,6 +3,7 @@
 import itertools
 import os
 import shutil
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -11,9 +12,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connections
 from django.test import override_settings
+from django.utils import timezone
 
 from articles import publishing
-from articles.models import Article, LiveVersion, Section, Supplement
+from articles.models import (
+    Approval,
+    Article,
+    LiveVersion,
+    Person,
+    Section,
+    SiteSettings,
+    Supplement,
+)
 from articles.signals import changes
 
 CHROMIUM = "/usr/bin/chromium"
@@ -186,3 +196,39 @@ def editor(db, django_user_model):
     )
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _review_optional(request):
+    """Approval before publishing is on by default (Site settings); most tests are about
+    other things and publish freely. Tests marked `review_required` keep it on."""
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db or request.node.get_closest_marker("review_required"):
+        return
+    request.getfixturevalue("live_server" if "live_server" in uses_db else "db")
+    SiteSettings.objects.filter(pk=1).update(review_required=False)
+
+
+@pytest.fixture
+def approve(db):
+    """approve(article, name, credentials, on=date): a medical approval of the article's draft
+    as it is now, by a reviewer of that name, given on `on` (today by default)."""
+
+    def approve(article, name="Dr Rev", credentials="MD", on=None):
+        article.refresh_from_db()
+        n = next(_counter)
+        person = Person.objects.create(name=name, slug=f"person-{n}", credentials=credentials)
+        approval = Approval.objects.create(
+            article=article, reviewer=person, fingerprint=article.draft_fingerprint
+        )
+        on = on or timezone.localdate()
+        moment = timezone.make_aware(datetime.combine(on, time(12)))
+        Approval.objects.filter(pk=approval.pk).update(approved_at=moment)
+        Article.objects.filter(pk=article.pk).update(
+            last_reviewed=on, next_review_due=on + timedelta(days=365)
+        )
+        article.refresh_from_db()
+        approval.refresh_from_db()
+        return approval
+
+    return approve

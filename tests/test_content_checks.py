@@ -14,30 +14,28 @@ def checks_by_label(article):
 
 
 @pytest.fixture
-def flawed(make_article):
+def flawed(make_article, approve):
     article = make_article(
         summary="",
         intro="![](/media/uploads/a.png) and [a dead link](/articles/no-such-article/)",
-        reviewer_name="Dr R",
-        last_reviewed=date(2020, 1, 1),
     )
     body = "#### Too deep\n\nSee [below](#nowhere)."
     Section.objects.create(article=article, heading="Dose", anchor="dose", position=1, body=body)
+    approve(article, "Dr R", on=date(2020, 1, 1))  # long overdue
     return article
 
 
 @pytest.fixture
-def sound(make_article):
+def sound(make_article, approve):
     Reference.objects.create(key="good1", authors="A", title="T")
     target = make_article(slug="target")
     article = make_article(
         summary="A short, clear summary.",
         intro=f"![Capsules](/media/b.png) See [the other]({target.get_absolute_url()}).",
-        reviewer_name="Dr R",
-        last_reviewed=date.today(),
     )
     body = "### Detail\n\nA claim [@good1]. Back to [dose](#dose)."
     Section.objects.create(article=article, heading="Dose", anchor="dose", position=1, body=body)
+    approve(article, "Dr R")
     return article
 
 

@@ -8,23 +8,21 @@ from datetime import date
 import pytest
 
 from articles import publishing
-from articles.models import Reference
+from articles.models import Person, Reference
 
 
 @pytest.fixture
-def reviewed(make_article, make_supplement, admin_user):
+def reviewed(make_article, make_supplement, approve):
     Reference.objects.create(key="s1", authors="Smith J", title="A trial", year=2021, doi="10.1/x")
     article = make_article(
         "Glycine and Sleep",
         summary="What glycine may do.",
         intro="A claim [@s1].",
-        reviewer_name="Dr Rev",
-        reviewer_credentials="MD",
-        last_reviewed=date(2026, 2, 1),
-        author=admin_user,
         published=False,
     )
     article.supplements.add(make_supplement("Glycine"))
+    article.authors.add(Person.objects.create(name="Ann Author", slug="ann", credentials="RD"))
+    approve(article, "Dr Rev", "MD", on=date(2026, 2, 1))
     publishing.publish(article)
     return article
 
@@ -49,7 +47,7 @@ def test_json_ld_is_a_medical_web_page_with_its_evidence(client, reviewed):
     assert data["@type"] == "MedicalWebPage"
     assert data["headline"] == "Glycine and Sleep"
     assert data["datePublished"] and data["dateModified"]
-    assert data["author"] == {"@type": "Person", "name": "admin"}
+    assert data["author"] == [{"@type": "Person", "name": "Ann Author", "jobTitle": "RD"}]
     assert data["reviewedBy"] == {"@type": "Person", "name": "Dr Rev", "jobTitle": "MD"}
     assert data["lastReviewed"] == "2026-02-01"
     assert data["citation"] == [

@@ -10,16 +10,18 @@ from articles.models import Article, ArticleUpdate, SiteSettings
 from tests.admin_forms import open_form
 
 
-def test_review_line_on_the_page(client, make_article):
-    article = make_article(
-        reviewer_name="Dr Ada Lovelace", reviewer_credentials="MD", last_reviewed=date(2026, 3, 1)
-    )
+def test_review_line_on_the_page(client, make_article, approve):
+    article = make_article(published=False)
+    approve(article, "Dr Ada Lovelace", "MD", on=date(2026, 3, 1))
+    publishing.publish(article)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Medically reviewed by Dr Ada Lovelace, MD on" in html and "1 March 2026" in html
 
 
-def test_next_review_defaults_to_twelve_months_on(make_article):
-    article = make_article(reviewer_name="Dr A", last_reviewed=date(2026, 1, 10))
+def test_next_review_is_due_twelve_months_after_an_approval(make_article, approve):
+    article = make_article()
+    approve(article, "Dr A", on=date(2026, 1, 10))
+    article.refresh_from_db()
     assert article.next_review_due == date(2027, 1, 10)
 
 
@@ -27,11 +29,11 @@ def test_unreviewed_article_shows_no_review_line(client, seed_article):
     assert "Medically reviewed" not in client.get(seed_article.get_absolute_url()).content.decode()
 
 
-def test_review_filters_overdue_and_due_soon(admin_client, make_article):
+def test_review_filters_overdue_and_due_soon(admin_client, make_article, approve):
     today = timezone.localdate()
-    make_article("Overdue piece", reviewer_name="R", last_reviewed=today - timedelta(days=400))
-    make_article("Due soon piece", reviewer_name="R", last_reviewed=today - timedelta(days=350))
-    make_article("Fresh piece", reviewer_name="R", last_reviewed=today)
+    approve(make_article("Overdue piece"), "R", on=today - timedelta(days=400))
+    approve(make_article("Due soon piece"), "R", on=today - timedelta(days=350))
+    approve(make_article("Fresh piece"), "R", on=today)
     url = reverse("admin:articles_article_changelist")
     overdue = admin_client.get(url, {"review": "overdue"}).content.decode()
     assert "Overdue piece" in overdue and "Due soon piece" not in overdue
@@ -68,13 +70,12 @@ def test_update_notes_listed_newest_first_once_published(client, make_article):
     assert html.index("New 2026 trial.") < html.index("Added a dose table.")
 
 
-def test_next_review_before_last_is_a_form_error(admin_client, make_article):
+def test_next_review_before_last_is_a_form_error(admin_client, make_article, approve):
     article = make_article(sections=1)
+    approve(article, "R", on=date(2026, 5, 1))
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = open_form(admin_client, url)
-    data.update(
-        {"reviewer_name": "R", "last_reviewed": "2026-05-01", "next_review_due": "2026-04-01"}
-    )
+    data["next_review_due"] = "2026-04-01"
     response = admin_client.post(url, data)
     assert "The next review must be after the last one." in response.content.decode()
-    assert Article.objects.get(pk=article.pk).last_reviewed is None
+    assert Article.objects.get(pk=article.pk).next_review_due == date(2027, 5, 1)
