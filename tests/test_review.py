@@ -222,16 +222,16 @@ def test_comments_on_the_article_or_a_section_resolvable_and_listed(
     html = form.content.decode()
     assert "Cite a trial here." in html and f"on “{section.heading}”" in html
 
-    # The editor resolves one; someone else's comment needs the right to change comments.
-    client.force_login(people["editor"])
+    # Someone else's comment needs the right to change comments: editors have it.
+    client.force_login(people["publisher"])
     forbidden = client.post(step_url(article, "resolve"), {"comment": notes[0].pk})
     assert forbidden.status_code == 403
-    client.force_login(people["reviewer"])
+    client.force_login(people["editor"])
     client.post(step_url(article, "resolve"), {"comment": notes[0].pk})
     notes[0].refresh_from_db()
-    assert notes[0].resolved_by == people["reviewer"]
+    assert notes[0].resolved_by == people["editor"]
     assert (
-        "resolved by rhea"
+        "resolved by edith"
         in admin_client.get(
             reverse("admin:articles_article_change", args=[article.pk])
         ).content.decode()

@@ -1,5 +1,6 @@
-"""Roles for reviewed publishing: Editors write and submit, Medical reviewers comment and
-approve, Publishers publish, schedule and unpublish. A user may hold several.
+"""Roles for reviewed publishing: Editors write, submit and resolve comments, Medical
+reviewers comment and approve, Publishers publish, schedule and unpublish. A user may hold
+several.
 
 Editors lose the publish permission migration 0012 lent them until this role existed.
 """
@@ -29,7 +30,7 @@ def create_roles(apps, schema_editor):
         {
             "articles": {
                 "person": ["add", "change", "view"],
-                "reviewcomment": ["add", "view"],
+                "reviewcomment": ["add", "change", "view"],
                 "approval": ["view"],
                 "reviewsubmission": ["view"],
             }
