@@ -144,7 +144,7 @@ def test_preview_renders_like_the_page(admin_client, refs):
 def test_preview_refuses_a_field_over_the_limit_with_a_message(admin_client):
     response = admin_client.post(PREVIEW, {"content": "x" * (rendering.MAX_FIELD_CHARS + 1)})
     assert response.status_code == 413
-    assert "50,001 characters; one field may hold 50,000" in response.content.decode()
+    assert "20,001 characters; one field may hold 20,000" in response.content.decode()
 
 
 def test_a_field_over_the_limit_is_a_form_error_and_keeps_the_text(admin_client, seed_article):
@@ -155,7 +155,7 @@ def test_a_field_over_the_limit_is_a_form_error_and_keeps_the_text(admin_client,
     response = admin_client.post(url, data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "one field may hold 50,000" in html
+    assert "one field may hold 20,000" in html
     assert long_text.strip() in html  # nothing typed is lost
     seed_article.refresh_from_db()
     assert seed_article.sections.first().body != long_text
@@ -164,18 +164,18 @@ def test_a_field_over_the_limit_is_a_form_error_and_keeps_the_text(admin_client,
 def test_an_article_over_the_limit_is_a_form_error(admin_client, seed_article, settings):
     url = reverse("admin:articles_article_change", args=[seed_article.pk])
     data = open_form(admin_client, url)
-    chunk = "word " * 9_000  # 45,000 characters: under the field limit
+    chunk = "word " * 3_600  # 18,000 characters: under the field limit
     for n in range(6):
         data[f"sections-{n}-body"] = chunk
     data["intro"] = data["conclusion"] = chunk
     original = rendering.MAX_ARTICLE_CHARS
-    rendering.MAX_ARTICLE_CHARS = 300_000  # 8 x 45,000 is over it
+    rendering.MAX_ARTICLE_CHARS = 100_000  # 8 x 18,000 is over it
     try:
         response = admin_client.post(url, data)
     finally:
         rendering.MAX_ARTICLE_CHARS = original
     assert response.status_code == 200
-    assert "may hold 300,000" in response.content.decode()
+    assert "may hold 100,000" in response.content.decode()
 
 
 def admin_save_consequences(admin_client, article, monkeypatch, **extra):
