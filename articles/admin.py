@@ -21,7 +21,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from . import previews, publishing, review
+from . import notifications, previews, publishing, review
 from .checks import run_checks
 from .forms import ArticleAdminForm, SectionForm, SectionFormSet
 from .models import (
@@ -171,7 +171,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         ("Topics and related articles", {"fields": ["supplements", "related"]}),
         ("Authors", {"fields": ["authors"]}),
         ("Publishing", {"fields": ["publish_at", "expires_at", "unreviewed_reason"]}),
-        ("Medical review", {"fields": ["next_review_due"]}),
+        ("Review schedule", {"fields": ["next_review_due"]}),
         (
             "Old addresses",
             {"fields": ["take_over_address"], "classes": ["collapse"]},
@@ -321,21 +321,37 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm("articles.publish_article")
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Only superusers may publish without approval: nobody else needs the reason box.
+        return [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f != "unreviewed_reason"]},
+            )
+            for name, options in fieldsets
+        ]
+
     def response_add(self, request, obj, post_url_continue=None):
-        self._publish_from_form(request, obj)
+        if self._publish_from_form(request, obj) is False:
+            return redirect("admin:articles_article_change", obj.pk)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        self._publish_from_form(request, obj)
+        if self._publish_from_form(request, obj) is False:
+            return redirect("admin:articles_article_change", obj.pk)
         return super().response_change(request, obj)
 
     def _publish_from_form(self, request, article):
-        """“Save and publish”: the draft just saved goes live now, or at the go-live time."""
+        """“Save and publish”: the draft just saved goes live now, or at the go-live time.
+        False if it could not: the editor stays on the form, told why (the draft is saved)."""
         if "_publish" not in request.POST:
-            return
+            return None
         if not self.has_publish_permission(request, article):
             messages.error(request, "Saved as a draft only: you may not publish articles.")
-            return
+            return False
         try:
             version = publishing.publish(
                 article,
@@ -345,7 +361,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
             )
         except publishing.PublishingError as error:
             messages.error(request, f"Saved as a draft, not published: {error}")
-            return
+            return False
         self.log_change(request, article, "Published.")
         if version.live_from > timezone.now():
             messages.success(
@@ -452,7 +468,14 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         if step == "submit":
             review.submit(article, request.user, post.get("review_note", "").strip()[:500])
             self.log_change(request, article, "Submitted for medical review.")
-            messages.success(request, "Submitted for medical review: the reviewers are told.")
+            told = notifications.group_addresses(notifications.REVIEWERS) - {request.user.email}
+            messages.success(
+                request,
+                f"Submitted for medical review: {len(told)} reviewer(s) told by e-mail."
+                if told
+                else "Submitted for medical review. No medical reviewer has an e-mail address "
+                "here, so tell them yourself.",
+            )
         elif step == "approve":
             approval = review.approve(article, request.user)
             self.log_change(request, article, "Medically approved.")

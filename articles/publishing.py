@@ -47,7 +47,8 @@ def publish(article, *, by=None, at=None, unreviewed_reason=""):
         if not unreviewed_reason:
             raise PublishingError(
                 "This draft has no medical approval as it is now: submit it for review, or "
-                "(superusers only) publish without it, giving a reason."
+                "(superusers only) fill in “Publish without medical approval, because” under "
+                "Publishing and publish again."
             )
         if by is not None and not by.is_superuser:
             raise PublishingError("Only a superuser may publish without medical approval.")

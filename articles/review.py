@@ -86,6 +86,11 @@ def approve(article, user):
         )
     if valid_approval(article) is not None:
         raise ReviewError("This draft is already approved as it is.")
+    if article.review_comments.filter(resolved_at__isnull=True).exists():
+        raise ReviewError(
+            "Resolve the open comments first (your own too): an approval says nothing is "
+            "left to settle."
+        )
     last = article.approvals.first()
     since = article_versions(article.pk)
     if last is not None:

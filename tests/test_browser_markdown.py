@@ -11,12 +11,16 @@ WIDE_TABLE = (
     "| " + " | ".join(f"{n * 100} mg" for n in range(20)) + " |\n"
 )
 LONG_CODE = "```text\n" + "magnesium-glycinate-" * 40 + "\n```\n"
+DEEP_LIST = "".join("  " * n + f"- level {n} of a long outline\n" for n in range(12))
 
 
-def test_wide_tables_and_code_do_not_widen_a_phone_page(browser, live_server, make_article):
+def test_wide_tables_code_and_deep_lists_do_not_widen_a_phone_page(
+    browser, live_server, make_article
+):
     article = make_article(
         "Doses side by side",
-        intro=f"{WIDE_TABLE}\n{LONG_CODE}\n- [x] read the label\n\nA note.[^1]\n\n[^1]: Its text.",
+        intro=f"{WIDE_TABLE}\n{LONG_CODE}\n{DEEP_LIST}\n- [x] read the label\n\nA note.[^1]\n\n"
+        "[^1]: Its text.",
     )
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()

@@ -250,10 +250,11 @@ def test_submit_approve_and_comment_send_email(article, people, django_capture_o
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        review.comment(article, people["reviewer"], "Which trial?")
+        note = review.comment(article, people["reviewer"], "Which trial?")
     recipients = {m.to[0] for m in mail.outbox}
     assert "edith@example.org" in recipients and "rhea@example.org" not in recipients
     mail.outbox.clear()
+    review.resolve(note, people["editor"])
 
     with django_capture_on_commit_callbacks(execute=True):
         review.approve(article, people["second_reviewer"])
@@ -272,6 +273,33 @@ def test_review_reminders_by_email(article, people, approve):
     assert mail.outbox[-1].to == ["rhea@example.org"]
     assert approval.reviewer.user == people["reviewer"]
     assert "due for its medical review" in mail.outbox[-1].body
+
+
+def test_open_comments_must_be_resolved_before_approving(article, people):
+    note = review.comment(article, people["reviewer"], "Source for the dose?")
+    with pytest.raises(review.ReviewError, match="Resolve the open comments"):
+        review.approve(article, people["reviewer"])
+    review.resolve(note, people["reviewer"])
+    assert review.approve(article, people["reviewer"]).reviewer.name == "Dr Rhea"
+
+
+def test_save_and_publish_without_approval_keeps_the_editor_on_the_form(admin_client, article):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = open_form(admin_client, url)
+    data["title"] = "Glycine Before Bed, unapproved"
+    data["_publish"] = "Save and publish"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == url
+    page = admin_client.get(url).content.decode()
+    assert "Saved as a draft, not published" in page and "was changed successfully" not in page
+    assert "Publish without medical approval, because" in page
+    assert Article.objects.get(pk=article.pk).title == "Glycine Before Bed, unapproved"
+
+
+def test_only_superusers_see_the_reason_box(client, article, people):
+    client.force_login(people["publisher"])
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert "Publish without medical approval" not in client.get(url).content.decode()
 
 
 def test_approving_needs_a_person_for_the_account(article, django_user_model):
