@@ -93,12 +93,13 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 def _digits(value):
-    return value if str(value or "").isdigit() else None
+    return value if _is_id(value) else None
 
 
 def _is_id(value):
-    """An article id as the admin's URLs carry it: anything else is a 404, not a 500."""
-    return str(value).isdigit()
+    """An article id as the admin's URLs carry it: anything else is a 404, not a 500.
+    (str.isdigit() alone accepts "²" and other digits int() refuses.)"""
+    return str(value).isascii() and str(value).isdigit()
 
 
 class StateFilter(admin.SimpleListFilter):

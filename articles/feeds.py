@@ -3,12 +3,14 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import LiveVersion
 
 
 class LatestArticlesFeed(Feed):
     title = "mgsite: evidence-based supplement articles"
+    author_name = "mgsite"  # Atom requires an author; entries name theirs
     link = reverse_lazy("articles:home")
     description = "The newest articles, each with its sources and medical review."
 
@@ -23,7 +25,9 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.summary or article.subtitle
+        # Feed readers take RSS <description> and Atom <summary type="html"> as HTML: plain
+        # text goes in escaped, so "A < B & C" reads as written.
+        return escape(article.summary or article.subtitle)
 
     def item_pubdate(self, article):
         return article.first_published_at

@@ -222,7 +222,8 @@ class ArticleAdminForm(forms.ModelForm):
             )
         # What they changed: from the revision this form was opened on to theirs. (An article
         # with no revision yet, like the seed before its first save, has nothing to compare.)
-        opened_version = Version.objects.filter(pk=opened).first() if opened.isdigit() else None
+        is_id = opened.isascii() and opened.isdigit()
+        opened_version = Version.objects.filter(pk=opened).first() if is_id else None
         self.conflict = compare(opened_version, latest) if opened_version else None
         who = latest.revision.user or "someone"
         when = formats.date_format(

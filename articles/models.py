@@ -196,6 +196,9 @@ class Article(models.Model):
         # revisions compare what changed, not how it was sent.
         self.intro = rendering.normalise(self.intro)
         self.conclusion = rendering.normalise(self.conclusion)
+        # Search marks matches with private-use characters; typed ones must not forge marks.
+        for name in ("title", "subtitle", "summary"):
+            setattr(self, name, rendering.without_placeholders(getattr(self, name)))
         if not self._state.adding and not kwargs.get("force_insert") and not args:
             # Every field but the version: a stale copy of the row must not set it back.
             kwargs.setdefault("update_fields", _FIELDS_BUT_VERSION)
@@ -345,6 +348,7 @@ class Section(models.Model):
         if not self.anchor:
             self.anchor = slugify(self.heading)[:100]
         self.body = rendering.normalise(self.body)
+        self.heading = rendering.without_placeholders(self.heading)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -159,7 +159,13 @@ def _generated(value):
 def normalise(text):
     """One form of every text: LF line ends (browsers send CRLF), no placeholder characters."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _PLACEHOLDERS.sub("", text)
+    return without_placeholders(text)
+
+
+def without_placeholders(text):
+    """`text` without the private-use characters this pipeline and search's snippets use as
+    markers (U+E000 to U+E003): typed ones could forge a citation or a search mark."""
+    return _PLACEHOLDERS.sub("", text or "")
 
 
 # markdown-it rules -------------------------------------------------------------------------

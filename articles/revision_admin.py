@@ -120,7 +120,7 @@ class ArticleRevisionsAdmin(ChangesOnceAdmin):
         article = self._article_or_404(request, object_id, self.has_view_or_change_permission)
         versions = article_versions(article.pk)
         chosen = [request.GET.get("from", ""), request.GET.get("to", "")]
-        if not all(pk.isdigit() for pk in chosen):
+        if not all(pk.isascii() and pk.isdigit() for pk in chosen):
             raise Http404("Choose two revisions to compare.")
         older, newer = (get_object_or_404(versions, pk=pk) for pk in chosen)
         if older.revision.date_created > newer.revision.date_created:

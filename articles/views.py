@@ -92,6 +92,9 @@ def _preview(request, article):
 def supplement_detail(request, slug):
     supplement = get_object_or_404(Supplement, slug=slug)
     versions = LiveVersion.objects.visible().filter(supplements=supplement)
+    if not versions.exists():
+        # Only drafts are about it: readers have nothing here (and the list leaves it out).
+        raise Http404("No published article about this supplement.")
     page = Paginator(_listed(versions), settings.ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -105,7 +108,7 @@ def supplement_list(request):
         article_count=Count(
             "live_versions", filter=Q(live_versions__in=LiveVersion.objects.visible())
         )
-    )
+    ).filter(article_count__gt=0)
     return render(request, "articles/supplement_list.html", {"supplements": supplements})
 
 
