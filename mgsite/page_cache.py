@@ -85,6 +85,27 @@ def content_changed():
 _generation_owed = False
 
 
+# Cache trouble is logged once per incident, with its traceback, not once per request: a
+# Redis outage under load would otherwise write a traceback for every page served.
+_trouble = False
+
+
+def _cache_trouble(message, *args):
+    global _trouble
+    if not _trouble:
+        logger.warning(
+            message + " (logged once until the cache answers again)", *args, exc_info=True
+        )
+    _trouble = True
+
+
+def _cache_recovered():
+    global _trouble
+    if _trouble:
+        logger.warning("page cache: the cache answers again")
+    _trouble = False
+
+
 def _new_generation_quietly():
     global _generation_owed
     try:
@@ -92,7 +113,7 @@ def _new_generation_quietly():
         _generation_owed = False
     except Exception:
         _generation_owed = True
-        logger.warning("page cache: could not start a new generation", exc_info=True)
+        _cache_trouble("page cache: could not start a new generation")
 
 
 def current_state(request=None):
@@ -168,8 +189,9 @@ def cached_for_visitors(view):
             state, entry = current_state(request)
             key = _key(request, state)
         except Exception:
-            logger.warning("page cache unavailable; serving uncached", exc_info=True)
+            _cache_trouble("page cache unavailable; serving pages uncached")
             return view(request, *args, **kwargs)
+        _cache_recovered()
         if entry is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
@@ -178,7 +200,7 @@ def cached_for_visitors(view):
             try:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:
-                logger.warning("page cache: could not store %s", request.path, exc_info=True)
+                _cache_trouble("page cache: could not store %s", request.path)
         return _response_for(request, entry)
 
     return wrapper

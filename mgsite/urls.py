@@ -9,6 +9,7 @@ from django.urls import include, path
 from articles import editor_views
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
+from mgsite import health
 from mgsite.page_cache import cached_for_visitors
 
 admin.site.site_header = "mgsite editorial"
@@ -23,6 +24,7 @@ urlpatterns = [
     path("markdownx/upload/", editor_views.upload_image, name="markdownx_upload"),
     path("sitemap.xml", cached_for_visitors(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", cached_for_visitors(robots_txt), name="robots"),
+    path("healthz", health.healthz, name="healthz"),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,43 @@
+"""What operators see: /healthz, and cache trouble logged once per incident."""
+
+import logging
+
+import pytest
+from django.core.cache import cache
+
+from mgsite import page_cache
+
+
+def test_healthz_says_both_answer(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_names_the_cache_when_it_is_down(client, db, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is not answering")
+
+    monkeypatch.setattr(cache, "set", down)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "cache": "down"}
+
+
+@pytest.mark.django_db
+def test_cache_trouble_is_logged_once_per_incident(client, seed_article, monkeypatch, caplog):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is not answering")
+
+    monkeypatch.setattr(page_cache, "_trouble", False)
+    with monkeypatch.context() as patched:
+        patched.setattr(cache, "get", down)
+        with caplog.at_level(logging.WARNING, logger="mgsite.page_cache"):
+            for _ in range(3):
+                assert client.get(seed_article.get_absolute_url()).status_code == 200
+    assert len([r for r in caplog.records if "unavailable" in r.getMessage()]) == 1
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mgsite.page_cache"):
+        client.get(seed_article.get_absolute_url())
+    assert any("answers again" in record.getMessage() for record in caplog.records)
