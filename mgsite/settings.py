@@ -216,18 +216,24 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures a user name, and
-# separately an address, is locked out for AXES_COOLOFF_HOURS; a superuser unlocks it under
-# Admin > Axes > Access attempts (delete the attempts), or `manage.py axes_reset`.
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures, a user name *from
+# one address* is locked, and separately an address that fails with many names; for
+# AXES_COOLOFF_HOURS. So a stranger cannot lock an editor out from elsewhere: their own
+# address is what they lock. A superuser unlocks under Admin > Axes > Access attempts
+# (delete the attempts), or `manage.py axes_reset`.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-if env_bool("SECURE_PROXY_SSL_HEADER", False):
-    # Behind the proxy the client's address is in X-Forwarded-For, set by the proxy.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Client addresses (mgsite/client_address.py): REMOTE_ADDR, unless TRUSTED_PROXY_COUNT
+# proxies that append to X-Forwarded-For stand in front (1 for one nginx; behind
+# SECURE_PROXY_SSL_HEADER it defaults to 1). Otherwise the header is ignored: anyone can
+# send one.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("SECURE_PROXY_SSL_HEADER") else "0")
+)
+AXES_CLIENT_IP_CALLABLE = "mgsite.client_address.client_address"
 
 # Markdown editing: markdownx's widget posts to these paths; articles.editor_views answers
 # them (staff only) through the same pipeline the page is rendered with.

@@ -37,8 +37,11 @@ def test_cookies_are_http_only():
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
 
 
-def attempt(client, username, password, address="10.0.0.1"):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+def attempt(client, username, password, address="10.0.0.1", forwarded_for=None):
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    return client.post(
+        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address, **extra
+    )
 
 
 @pytest.fixture
@@ -46,14 +49,52 @@ def staff(django_user_model):
     return django_user_model.objects.create_superuser("boss", "", "the-right-long-password")
 
 
-def test_a_user_name_is_locked_after_repeated_failures(client, staff):
-    for n in range(settings.AXES_FAILURE_LIMIT - 1):
-        response = attempt(client, "boss", "wrong", address=f"10.0.0.{n + 1}")
+def test_a_user_name_is_locked_at_the_address_that_failed(client, staff):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = attempt(client, "boss", "wrong", address="10.0.0.7")
         assert response.status_code == 200  # the ordinary "wrong password" form
-    assert attempt(client, "boss", "wrong", address="10.0.0.50").status_code == 429
-    locked = attempt(client, "boss", "the-right-long-password", address="10.0.0.99")
+    assert attempt(client, "boss", "wrong", address="10.0.0.7").status_code == 429
+    locked = attempt(client, "boss", "the-right-long-password", address="10.0.0.7")
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
+    # The real user, elsewhere, is not locked out by someone else's failures.
+    assert (
+        attempt(client, "boss", "the-right-long-password", address="10.0.0.99").status_code == 302
+    )
+
+
+def test_strangers_cannot_lock_an_editor_out(client, staff):
+    for n in range(settings.AXES_FAILURE_LIMIT * 2):
+        attempt(client, "boss", "wrong", address=f"10.0.1.{n + 1}")
+        attempt(client, f"made-up-{n}", "wrong", address=f"10.0.2.{n + 1}")
+    assert attempt(client, "boss", "the-right-long-password", address="10.0.3.1").status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_address_counts(client, staff, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.254"
+    # Strangers fail with made-up names, and with spoofed X-Forwarded-For entries of their
+    # own to the left of what the proxy appended.
+    for n in range(settings.AXES_FAILURE_LIMIT * 2):
+        spoofed = f"192.0.2.{n}, 203.0.113.{n}"
+        attempt(client, f"made-up-{n}", "wrong", address=proxy, forwarded_for=spoofed)
+    good = attempt(
+        client, "boss", "the-right-long-password", address=proxy, forwarded_for="198.51.100.7"
+    )
+    assert good.status_code == 302
+    # One client failing again and again is locked, whatever it puts in front.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, f"guess-{n}", "wrong", address=proxy, forwarded_for=f"192.0.2.{n}, 6.6.6.6")
+    locked = attempt(
+        client, "boss", "the-right-long-password", address=proxy, forwarded_for="6.6.6.6"
+    )
+    assert locked.status_code == 429
+
+
+def test_without_a_trusted_proxy_forwarded_for_is_ignored(client, staff):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, f"made-up-{n}", "wrong", address="10.9.9.8", forwarded_for=f"1.2.3.{n}")
+    assert attempt(client, "boss", "the-right-long-password", address="10.9.9.8").status_code == 429
 
 
 def test_an_address_is_locked_after_repeated_failures(client, staff):
