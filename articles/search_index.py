@@ -32,3 +32,10 @@ def remove(version_pk):
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [version_pk])  # noqa: S608
+
+
+def clear():
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
