@@ -22,6 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -138,8 +139,14 @@ def current_state(request=None):
     return state, found.get(page_key)
 
 
+# The only query parameter a cached page reads (lists' page number). Any other parameter
+# gets the same page and the same cache entry: random "?cb=..." cannot fill the cache.
+PAGE_PARAMETERS = ("page",)
+
+
 def _key(request, state):
-    url = f"{request.get_host()}{request.get_full_path()}"
+    used = urlencode([(name, request.GET[name]) for name in PAGE_PARAMETERS if name in request.GET])
+    url = f"{request.get_host()}{request.path}?{used}"
     return f"pages:{state.generation}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 

@@ -268,3 +268,13 @@ def test_a_change_made_while_the_cache_is_unreachable_is_not_lost(client, articl
         article.save()
         publishing.publish(article)  # cannot start a new generation
     assert "Changed during the blip" in html(client, url)
+
+
+def test_query_parameters_a_page_does_not_read_share_its_cache_entry(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    for n in range(30):
+        response, queries = queries_for(client, f"{url}?cb={n}")
+        assert response.status_code == 200 and queries == 0
+    # The page number is read by lists, so it is part of the key.
+    assert client.get("/?page=2").status_code == 200
