@@ -79,6 +79,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
+# Under DEBUG, the site's own 404 page all the same (mgsite/not_found.py).
+SITE_404_UNDER_DEBUG = DEBUG and not env_bool("DEBUG_TECHNICAL_404", False)
+if SITE_404_UNDER_DEBUG:
+    MIDDLEWARE.append("mgsite.not_found.SiteNotFoundMiddleware")
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses logins while a user name or an address is locked out.

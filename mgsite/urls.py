@@ -4,12 +4,12 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles import editor_views
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
-from mgsite import health
+from mgsite import health, not_found
 from mgsite.page_cache import cached_for_visitors
 
 admin.site.site_header = "mgsite editorial"
@@ -31,3 +31,5 @@ urlpatterns = [
 if settings.DEBUG:
     # In production the reverse proxy serves uploads from MEDIA_ROOT.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SITE_404_UNDER_DEBUG:
+    urlpatterns.append(re_path(r"^(?P<path>.*)$", not_found.no_such_page))

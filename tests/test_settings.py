@@ -40,3 +40,31 @@ def test_debug_off_without_secret_key_refuses_to_start(tmp_path):
     result = manage("check", MGSITE_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+NOT_FOUND = """
+from django.test import Client
+client = Client(HTTP_HOST="127.0.0.1")
+for url in ["/no-such-page/", "/articles/no-such-article/"]:
+    response = client.get(url)
+    html = response.content.decode()
+    print(url, response.status_code, "mgsite" in html, "URLconf" in html)
+"""
+
+
+def test_make_run_shows_the_sites_own_404_page(tmp_path):
+    """DEBUG (make run) shows readers' 404 page, not Django's list of URL patterns."""
+    base = {
+        "SECRET_KEY": "x" * 60,
+        "MGSITE_VAR_DIR": str(tmp_path),
+        "DEBUG": "true",
+        # Its own throwaway database and cache, whatever the suite runs on.
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": "",
+    }
+    assert manage("migrate", "--noinput", **base).returncode == 0
+    result = manage("shell", "-c", NOT_FOUND, **base)
+    assert "/no-such-page/ 404 True False" in result.stdout, result.stdout + result.stderr
+    assert "/articles/no-such-article/ 404 True False" in result.stdout
+    technical = manage("shell", "-c", NOT_FOUND, **base, DEBUG_TECHNICAL_404="true")
+    assert "/no-such-page/ 404 True True" in technical.stdout, technical.stderr
