@@ -426,6 +426,10 @@ class ArticleAdmin(ArticleRevisionsAdmin):
             extra_context = {
                 "content_checks": checks,
                 "review": SimpleLazyObject(lambda: review.standing(article)),
+                # What the page shows, so approving or publishing it is of exactly this.
+                "seen_fingerprint": SimpleLazyObject(
+                    lambda: LiveVersion.from_draft(article).fingerprint
+                ),
                 "review_comments": article.review_comments.select_related(
                     "author", "resolved_by", "section"
                 ),
@@ -478,7 +482,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
                 "here, so tell them yourself.",
             )
         elif step == "approve":
-            approval = review.approve(article, request.user)
+            approval = review.approve(article, request.user, seen=post.get("seen_fingerprint"))
             self.log_change(request, article, "Medically approved.")
             messages.success(
                 request,
@@ -486,7 +490,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
                 "may be published. Any change to it voids the approval.",
             )
         elif step == "comment":
-            section = article.sections.filter(pk=post.get("review_section") or None).first()
+            section = article.sections.filter(pk=_digits(post.get("review_section"))).first()
             review.comment(article, request.user, post.get("review_comment", ""), section)
             messages.success(request, "Comment added.")
         else:
@@ -509,6 +513,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
                     article,
                     by=request.user,
                     unreviewed_reason=request.POST.get("unreviewed_reason", ""),
+                    seen=request.POST.get("seen_fingerprint"),
                 )
             except publishing.PublishingError as error:
                 messages.error(request, f"Not published: {error}")

@@ -22,7 +22,7 @@ def slug_holder(slug, article):
     return other.article if other is not None else None
 
 
-def publish(article, *, by=None, at=None, unreviewed_reason=""):
+def publish(article, *, by=None, at=None, unreviewed_reason="", seen=None):
     """Make the article's draft what readers get: now, or from `at` if that is later.
 
     With approval before publishing on (Site settings, the default), the draft must be
@@ -30,18 +30,25 @@ def publish(article, *, by=None, at=None, unreviewed_reason=""):
     publish without, giving `unreviewed_reason`, which is recorded. A newer publish replaces
     anything still scheduled. If the slug changed, the address readers knew keeps working
     as a 301 (from the moment the new version goes live, since until then it is still the
-    live address). Returns the new version.
+    live address). `seen`: the fingerprint of the draft the publisher was shown; if the
+    draft changed since, nothing is published. Returns the new version.
     """
     now = timezone.now()
     at = max(at or now, now)
+    # The draft exactly as saved: inside an admin save its rendering is otherwise still due.
+    render_pending(article)
     if holder := slug_holder(article.slug, article):
         raise PublishingError(
             f"/articles/{article.slug}/ is the address of “{holder}” on the site. "
             "Give this article another slug, or unpublish that one first."
         )
-    # The draft exactly as saved: inside an admin save its rendering is otherwise still due.
-    render_pending(article)
-    approval = article.approvals.filter(fingerprint=article.draft_fingerprint).first()
+    version = LiveVersion.from_draft(article)
+    if seen is not None and seen != version.fingerprint:
+        raise PublishingError(
+            "The draft changed since you opened it: reload the page to see what you would publish."
+        )
+    # The approval of exactly what is about to go live (by the fingerprint of this version).
+    approval = article.approvals.filter(fingerprint=version.fingerprint).first()
     unreviewed_reason = unreviewed_reason.strip()
     if approval is None and SiteSettings.load().review_required:
         if not unreviewed_reason:
@@ -59,7 +66,7 @@ def publish(article, *, by=None, at=None, unreviewed_reason=""):
         article.expires_at = None
     previous = LiveVersion.objects.current(now).filter(article=article.pk).first()
     LiveVersion.objects.scheduled().filter(article=article.pk).delete()
-    version = LiveVersion.from_draft(article)
+    version.expires_at = article.expires_at
     version.live_from = at
     version.published_by = by
     version.approval = approval

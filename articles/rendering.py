@@ -19,6 +19,7 @@ preview endpoint say so to the editor).
 
 import html
 import re
+import secrets
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -56,12 +57,12 @@ CITATION = re.compile(
     r"\[@([a-z0-9][a-z0-9_-]{0,59}(?:\s{0,3};\s{0,3}@[a-z0-9][a-z0-9_-]{0,59}){0,19})\]",
     re.IGNORECASE,
 )
-# Until nh3 has cleaned the HTML, a citation is a private-use placeholder (editors' text
-# cannot contain these: `normalise` removes them), so raw HTML cannot fake one.
+# Until nh3 has cleaned the HTML, a citation is a private-use placeholder carrying a random
+# token made for each render, so raw HTML cannot fake one, nor can the same characters typed
+# as entities (&#xE000;), which only decode later: without the token they are dropped.
 # Task-list boxes likewise: no <input> typed as raw HTML survives nh3.
 _CITE_OPEN, _CITE_CLOSE, _BOX, _CHECKED_BOX = "\ue000", "\ue001", "\ue002", "\ue003"
 _PLACEHOLDERS = re.compile(f"[{_CITE_OPEN}{_CITE_CLOSE}{_BOX}{_CHECKED_BOX}]")
-_CITATION_PLACEHOLDER = re.compile(f"{_CITE_OPEN}([0-9,]+){_CITE_CLOSE}")
 _TASK = re.compile(r"\[([ xX])\][ \t]")
 
 ALLOWED_TAGS = {
@@ -130,6 +131,7 @@ class _State:
     emitted: set = field(default_factory=set)  # ids that survived sanitising
     next_suffix: dict = field(default_factory=dict)
     footnotes: int = 0
+    token: str = field(default_factory=lambda: secrets.token_hex(8))  # see _CITE_OPEN
 
     def taken(self, value):
         return (
@@ -196,7 +198,7 @@ def _render_citation(self, tokens, idx, options, env):
     for key in keys:
         numbers.append(document.numbers.setdefault(key, len(document.numbers) + 1))
         env["cited"].add(key)
-    return f"{_CITE_OPEN}{','.join(map(str, numbers))}{_CITE_CLOSE}"
+    return f"{_CITE_OPEN}{document.token}{','.join(map(str, numbers))}{_CITE_CLOSE}"
 
 
 def _heading_ids(state):
@@ -236,7 +238,8 @@ def _task_lists(state):
             checked = first.content[1] in "xX"
             first.content = first.content[4:]
             box = Token("text", "", 0)
-            box.content = (_CHECKED_BOX if checked else _BOX) + " "
+            token_ = state.env["document"].token if "document" in state.env else ""
+            box.content = (_CHECKED_BOX if checked else _BOX) + token_ + " "
             token.children.insert(0, box)
             tokens[i - 2].attrSet("class", "task-list-item")
             lists[-1].attrSet("class", "contains-task-list")
@@ -337,16 +340,17 @@ def sanitise_html(rendered, state=None):
     )
 
 
-def _fill_placeholders(clean):
+def _fill_placeholders(clean, token):
     def citation(match):
         links = ",".join(f'<a href="#ref-{n}">{n}</a>' for n in match[1].split(","))
         return f'<sup class="citation">[{links}]</sup>'
 
     # Task-list boxes are shown, never editable by readers.
     box = '<input type="checkbox" disabled{} aria-label="{}">'
-    clean = clean.replace(_BOX, box.format("", "To do"))
-    clean = clean.replace(_CHECKED_BOX, box.format(" checked", "Done"))
-    return _CITATION_PLACEHOLDER.sub(citation, clean)
+    clean = clean.replace(_BOX + token, box.format("", "To do"))
+    clean = clean.replace(_CHECKED_BOX + token, box.format(" checked", "Done"))
+    clean = re.sub(f"{_CITE_OPEN}{token}([0-9,]+){_CITE_CLOSE}", citation, clean)
+    return without_placeholders(clean)  # any left were typed, not ours
 
 
 # The API -----------------------------------------------------------------------------------
@@ -367,7 +371,8 @@ def render_document(texts, known_keys=(), reserved_ids=()):
         state.footnotes += len(env.get("footnotes", {}).get("list", {}))
         # Safe to mark: nh3 has reduced it to the allow-list; the markup added after it
         # (citations, task boxes) is our own, built from numbers only.
-        rendered.append(mark_safe(_fill_placeholders(sanitise_html(out, state)).rstrip("\n")))  # noqa: S308
+        html_out = _fill_placeholders(sanitise_html(out, state), state.token).rstrip("\n")
+        rendered.append(mark_safe(html_out))  # noqa: S308
         cited.append(env["cited"])
     return Document(html=rendered, citations=list(state.numbers), cited=cited)
 
@@ -398,4 +403,5 @@ def too_deeply_nested(text):
 def to_plain_text(rendered_html):
     """The words of rendered HTML, for search and word counts."""
     words = html.unescape(strip_tags(rendered_html)).replace("\u21a9\ufe0e", " ")
+    words = without_placeholders(words)  # typed as entities, they would forge search marks
     return " ".join(words.split())

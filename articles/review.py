@@ -75,9 +75,15 @@ def submit(article, user, note=""):
     return submission
 
 
-def approve(article, user):
-    """Approve the draft as it is now, as the reviewer linked to `user`."""
+def approve(article, user, seen=None):
+    """Approve the draft as it is now, as the reviewer linked to `user`. `seen`: the
+    fingerprint of the draft the reviewer read; if it changed since, nothing is approved."""
     render_pending(article)
+    if seen is not None and seen != article.draft_fingerprint:
+        raise ReviewError(
+            "The draft changed since you opened it: reload the page and read it again "
+            "before approving."
+        )
     reviewer = getattr(user, "person", None)
     if reviewer is None:
         raise ReviewError(

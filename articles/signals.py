@@ -21,7 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from mgsite import page_cache
@@ -31,6 +31,7 @@ from .models import (
     Article,
     ArticleUpdate,
     LiveVersion,
+    Person,
     Reference,
     Section,
     SiteSettings,
@@ -81,15 +82,13 @@ def changes():
 
 
 def render_pending(article):
-    """Render `article` now if a change to its draft is waiting for the end of the block
-    (publishing and review need the draft exactly as saved), and not again at the end."""
+    """Render `article` now, exactly as saved (publishing and review need its true
+    fingerprint, whatever changed around it), and not again when the block ends."""
     pending = _pending.get()
-    if pending is not None and article.pk in pending.render:
+    if pending is not None:
         pending.render.discard(article.pk)
-        article.refresh_from_db()
-        article.rerender()
-    else:
-        article.refresh_from_db()
+    article.refresh_from_db()
+    article.rerender()
 
 
 def _record(**what):
@@ -155,8 +154,22 @@ def _relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
         _record(render=set(pk_set or ()))
 
 
-for relation in [Article.related.through, Article.supplements.through]:
+for relation in [Article.related.through, Article.supplements.through, Article.authors.through]:
     m2m_changed.connect(_relations_changed, sender=relation, dispatch_uid=f"draft.m2m.{relation}")
+
+
+@receiver(pre_delete, sender=Supplement, dispatch_uid="articles.supplement_deleting")
+def _supplement_deleting(sender, instance, **kwargs):
+    # Its rows in the articles' relation go without m2m_changed: their drafts change.
+    _record(render=set(instance.articles.values_list("pk", flat=True)))
+
+
+@receiver(post_save, sender=Person, dispatch_uid="articles.person_saved")
+@receiver(post_delete, sender=Person, dispatch_uid="articles.person_deleted")
+def _person_changed(sender, instance, **kwargs):
+    # Bylines are part of drafts; a reviewer's name and credentials print on live pages.
+    written = set(instance.articles_written.values_list("pk", flat=True)) if instance.pk else set()
+    _record(render=written, pages=True)
 
 
 @receiver(post_save, sender=LiveVersion, dispatch_uid="articles.live_saved")

@@ -260,3 +260,9 @@ def test_nesting_deeper_than_the_renderer_reads_is_a_form_error(admin_client, se
     assert "nests lists or quotes too deeply" in response.content.decode()
     preview = admin_client.post(PREVIEW, {"content": DEEP}).content.decode()
     assert "nest too deeply here" in preview
+
+
+def test_placeholder_characters_typed_as_entities_forge_nothing():
+    html = rendering.render_markdown("text &#xE000;1&#xE001; ![&#xE002;x](y) &#xE003;", {"a"})
+    assert "citation" not in html and "<input" not in html
+    assert rendering.to_plain_text("<p>&#xE000;zinc&#xE001;</p>") == "zinc"

@@ -306,3 +306,46 @@ def test_approving_needs_a_person_for_the_account(article, django_user_model):
     anonymous_reviewer = django_user_model.objects.create_user("nobody", "n@example.org", "x" * 20)
     with pytest.raises(review.ReviewError, match="not linked to a person"):
         review.approve(article, anonymous_reviewer)
+
+
+def test_an_approval_is_of_the_text_the_reviewer_read(client, article, people):
+    """Reviewer opens the form; an editor saves a change; the reviewer's approve refuses."""
+    client.force_login(people["reviewer"])
+    form = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    seen = form.content.decode().split('name="seen_fingerprint" value="')[1].split('"')[0]
+    section = article.sections.get()
+    section.body = "Take 50 grams a day."
+    section.save()
+    response = client.post(step_url(article, "approve"), {"seen_fingerprint": seen}, follow=True)
+    assert "The draft changed since you opened it" in response.content.decode()
+    assert not Approval.objects.filter(article=article).exists()
+
+
+def test_publishing_attaches_only_the_approval_of_the_published_text(article, people):
+    """A byline changed by renaming its author leaves no approval on different text."""
+    author = Person.objects.create(name="Ann Author", slug="ann")
+    article.authors.add(author)
+    review.approve(article, people["reviewer"])
+    author.name = "Ann Other"
+    author.save()  # the byline is content: the draft changed, the approval no longer holds
+    with pytest.raises(publishing.PublishingError, match="no medical approval"):
+        publishing.publish(article, by=people["publisher"])
+
+
+def test_a_reviewers_new_credentials_reach_the_cached_page(client, article, people):
+    review.approve(article, people["reviewer"])
+    publishing.publish(article, by=people["publisher"])
+    assert "Dr Rhea, MD" in page_html(client, article)
+    person = people["reviewer"].person
+    person.credentials = "MD, PhD"
+    person.save()
+    assert "Dr Rhea, MD, PhD" in page_html(client, article)
+
+
+def test_a_bad_section_in_a_comment_is_not_an_error(client, article, people):
+    client.force_login(people["reviewer"])
+    response = client.post(
+        step_url(article, "comment"), {"review_comment": "Hm.", "review_section": "abc"}
+    )
+    assert response.status_code == 302
+    assert ReviewComment.objects.get(article=article).section is None
