@@ -5,6 +5,7 @@ import logging
 import pytest
 from django.core.cache import cache
 
+from articles.models import SiteSettings
 from mgsite import page_cache
 
 
@@ -41,3 +42,15 @@ def test_cache_trouble_is_logged_once_per_incident(client, seed_article, monkeyp
     with caplog.at_level(logging.WARNING, logger="mgsite.page_cache"):
         client.get(seed_article.get_absolute_url())
     assert any("answers again" in record.getMessage() for record in caplog.records)
+
+
+def test_saving_site_settings_while_the_cache_is_down_saves(admin_client, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is not answering")
+
+    for method in ("set", "delete", "get", "get_many"):
+        monkeypatch.setattr(cache, method, down)
+    url = "/admin/articles/sitesettings/1/change/"
+    response = admin_client.post(url, {"disclaimer": "Ask a pharmacist.", "review_required": "on"})
+    assert response.status_code == 302
+    assert SiteSettings.load().disclaimer == "Ask a pharmacist."
