@@ -70,25 +70,15 @@ def django_db_modify_db_settings(tmp_path_factory):
         )
 
 
-_serialized_contents = {}
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
-    """Keep what Django serialised of the migrated database (see pytest_collection_modifyitems)."""
+    """Keep what Django serialised of the migrated database where every connection object
+    sees it (see pytest_collection_modifyitems). Playwright's sync API gives a test its own
+    context, and with it new connection objects, which lack the data Django keeps on the ones
+    it set up with: set on their class, every one has it."""
     for connection in connections.all():
         if hasattr(connection, "_test_serialized_contents"):
-            _serialized_contents[connection.alias] = connection._test_serialized_contents
-
-
-@pytest.fixture(autouse=True)
-def _serialized_contents_on_this_connection(request):
-    # Playwright's sync API gives the test its own context, and with it new connection
-    # objects, which lack the serialised data Django keeps on the ones it set up with.
-    if "django_db_serialized_rollback" in request.fixturenames:
-        request.getfixturevalue("django_db_setup")
-        for alias, contents in _serialized_contents.items():
-            connections[alias]._test_serialized_contents = contents
+            type(connection)._test_serialized_contents = connection._test_serialized_contents
 
 
 @pytest.fixture(autouse=True)
