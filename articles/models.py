@@ -373,7 +373,19 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
-class Reference(models.Model):
+class SourceLinks:
+    """The links a reference list prints for a source with `doi` and `pmid`."""
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+class Reference(SourceLinks, models.Model):
     """A source an article cites: editors write [@key] in any Markdown field."""
 
     key = models.SlugField(
@@ -412,14 +424,6 @@ class Reference(models.Model):
     def save(self, *args, **kwargs):
         self.key = self.key.lower()
         super().save(*args, **kwargs)
-
-    @property
-    def doi_url(self):
-        return f"https://doi.org/{self.doi}" if self.doi else ""
-
-    @property
-    def pubmed_url(self):
-        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
 
 class Citation(models.Model):
@@ -705,19 +709,11 @@ def _related_ids(article):
     return sorted({pk for row in rows for pk in row} - {article.pk})
 
 
-class _Source(SimpleNamespace):
+class _Source(SourceLinks, SimpleNamespace):
     """A reference as a live version froze it, with the links the list prints."""
 
     def __init__(self, data):
         super().__init__(**data)
-
-    @property
-    def doi_url(self):
-        return f"https://doi.org/{self.doi}" if self.doi else ""
-
-    @property
-    def pubmed_url(self):
-        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
 
 class ReviewSubmission(models.Model):

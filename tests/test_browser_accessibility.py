@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from articles import publishing
 from articles.models import Reference
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -55,10 +56,7 @@ def test_admin_change_form_has_no_axe_violations(
     page, live_server, django_user_model, seed_article
 ):
     django_user_model.objects.create_superuser("editor", "", PASSWORD)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "editor", PASSWORD)
     page.goto(f"{live_server.url}/admin/articles/article/{seed_article.pk}/change/")
     expect(page.locator(".markdownx-preview:not(:empty)").first).to_be_visible()
     assert violations(page) == []

@@ -3,18 +3,13 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import log_in
+
 pytestmark = pytest.mark.browser
 
 
 def logged_in_page(browser, live_server, username, password):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Content")).to_be_visible()
-    return page
+    return log_in(browser.new_context().new_page(), live_server, username, password)
 
 
 def test_two_browsers_edit_at_once_and_nothing_is_lost(

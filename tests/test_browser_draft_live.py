@@ -7,6 +7,8 @@ then the page, search and the feed show it on the next request.
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import log_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-browser-test-password"
@@ -17,11 +19,7 @@ def test_save_keeps_readers_on_the_live_version_until_publish(
     browser, live_server, django_user_model, seed_article
 ):
     django_user_model.objects.create_superuser("editor", "", PASSWORD)
-    editor = browser.new_context().new_page()
-    editor.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    editor.get_by_label("Username").fill("editor")
-    editor.get_by_label("Password").fill(PASSWORD)
-    editor.get_by_role("button", name="Log in").click()
+    editor = log_in(browser.new_context().new_page(), live_server, "editor", PASSWORD)
 
     reader = browser.new_context().new_page()
     article_url = f"{live_server.url}{seed_article.get_absolute_url()}"

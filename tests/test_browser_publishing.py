@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser import log_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-browser-test-password"
@@ -16,12 +18,7 @@ PASSWORD = "a-long-browser-test-password"
 @pytest.fixture
 def editor_page(page, live_server, django_user_model, seed_article):
     django_user_model.objects.create_superuser("editor", "", PASSWORD)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Content")).to_be_visible()
-    return page
+    return log_in(page, live_server, "editor", PASSWORD)
 
 
 def save_with_note(page, note, button="Save and continue editing"):

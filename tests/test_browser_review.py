@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from articles.models import Person
+from tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.review_required]
 
@@ -24,13 +25,7 @@ def sign_in(browser, live_server, django_user_model):
             user.groups.add(*Group.objects.filter(name__in=groups))
         if person:
             Person.objects.create(name=person, slug=username, credentials="MD", user=user)
-        page = browser.new_context().new_page()
-        page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page.get_by_role("heading", name="Content")).to_be_visible()
-        return page
+        return log_in(browser.new_context().new_page(), live_server, username, PASSWORD)
 
     return sign_in
 

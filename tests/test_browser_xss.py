@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from articles import previews, publishing
 from articles.models import Section, SiteSettings
+from tests.browser import log_in
 from tests.test_markdown import XSS_PAYLOADS
 
 pytestmark = pytest.mark.browser
@@ -85,10 +86,7 @@ def test_nothing_runs_in_the_admin_live_preview(
 ):
     django_user_model.objects.create_superuser("editor", "", PASSWORD)
     seen = watch(page)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "editor", PASSWORD)
     page.goto(f"{live_server.url}/admin/articles/article/{hostile_article.pk}/change/")
     previews = page.locator(".markdownx-preview:not(.empty-form .markdownx-preview):not(:empty)")
     # Intro, conclusion and every section's preview, rendered by the server's sanitiser.
