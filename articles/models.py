@@ -540,14 +540,14 @@ class LiveVersionQuerySet(models.QuerySet):
         )
 
     def next_scheduled_change(self):
-        """When a version next goes live or expires (a timestamp), or None: the page cache
-        starts a new generation then (mgsite.page_cache)."""
+        """When a version next goes live or expires, or None: the page cache starts a new
+        generation then (mgsite.page_cache)."""
         now = timezone.now()
         times = self.filter(takedown=False).aggregate(
             go_live=Min("live_from", filter=Q(live_from__gt=now)),
             expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
         )
-        upcoming = [moment.timestamp() for moment in times.values() if moment is not None]
+        upcoming = [moment for moment in times.values() if moment is not None]
         return min(upcoming, default=None)
 
 

@@ -5,7 +5,8 @@ reference it cites) renders the draft again (`Article.rerender`, once per articl
 many of its rows changed) and moves its version forward (the edit forms' conflict check).
 Readers see none of it: only a change to what they see (a live version published or
 taken down, a supplement, an old address, the site settings) indexes it for search and
-starts one new content generation of the page cache (mgsite.page_cache).
+starts one new content generation of the page cache (mgsite.page_cache), in the same
+transaction as the change.
 
 Inside `changes()` these wait until the block ends, so a save of an article with fifty
 sections renders it once and starts one generation; the admin wraps every save, action and
@@ -24,9 +25,9 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from mgsite import page_cache
+from mgsite.page_cache import generations
 
-from . import search_index, site_settings
+from . import search_index
 from .models import (
     Article,
     ArticleUpdate,
@@ -45,7 +46,6 @@ class _Changes:
     render: set = field(default_factory=set)  # article ids whose draft to render again
     edited: set = field(default_factory=set)  # article ids whose version moves forward
     removed: set = field(default_factory=set)  # article ids deleted
-    settings: bool = False  # the site settings changed
     pages: bool = False  # anything a public page shows changed
 
     def apply(self):
@@ -56,10 +56,8 @@ class _Changes:
             Article.objects.filter(pk__in=edited).update(version=F("version") + 1)
         for article in Article.objects.filter(pk__in=self.render - self.removed):
             article.rerender()
-        if self.settings:
-            site_settings.forget()
         if self.pages:
-            page_cache.content_changed()
+            generations.content_changed()
 
 
 _pending = ContextVar("articles_changes", default=None)
@@ -188,7 +186,7 @@ def _live_version_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=SiteSettings, dispatch_uid="articles.settings_saved")
 @receiver(post_delete, sender=SiteSettings, dispatch_uid="articles.settings_deleted")
 def _settings_changed(sender, instance, **kwargs):
-    _record(settings=True, pages=True)
+    _record(pages=True)
 
 
 def _pages_changed(sender, **kwargs):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mgsite.page_cache import cached_for_visitors as cached
+from mgsite.page_cache.pages import cached_for_visitors as cached
 
 from . import views
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from . import previews, search, seo, site_settings
-from .models import Article, LiveVersion, SlugRedirect, Supplement
+from . import previews, search, seo
+from .models import Article, LiveVersion, SiteSettings, SlugRedirect, Supplement
 
 
 def _listed(queryset):
@@ -26,7 +26,7 @@ def _render_article(request, version, **context):
     context |= {
         "article": version,
         "related_articles": LiveVersion.objects.related_to(version, settings.RELATED_ARTICLES),
-        "site_settings": site_settings.current(),
+        "site_settings": SiteSettings.load(),
         "canonical_url": seo.canonical_url(request, version),
         "json_ld": seo.json_ld(request, version),
     }

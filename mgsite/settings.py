@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "csp",
+    "mgsite.page_cache",
     "articles",
 ]
 
@@ -112,11 +113,9 @@ _database_url = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url,
-        # A server database keeps each worker's connection (checked before reuse): opening
-        # one per request costs PostgreSQL a new process every time. SQLite needs none.
-        conn_max_age=int(
-            os.environ.get("CONN_MAX_AGE", "0" if _database_url.startswith("sqlite") else "60")
-        ),
+        # Each worker keeps its connection (checked before reuse): opening one per request
+        # costs PostgreSQL a new process, and even a cached page reads the content generation.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }

@@ -10,7 +10,7 @@ from articles import editor_views
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
 from mgsite import health, not_found
-from mgsite.page_cache import cached_for_visitors
+from mgsite.page_cache.pages import cached_for_visitors
 
 admin.site.site_header = "mgsite editorial"
 admin.site.site_title = "mgsite admin"

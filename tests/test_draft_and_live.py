@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles import publishing, search
 from articles.models import Article, LiveVersion, Section, SlugRedirect
 from articles.revisions import article_versions
-from mgsite import page_cache
+from mgsite.page_cache.models import Generation
 from tests.admin_forms import form_data, open_form
 
 
@@ -32,9 +32,7 @@ def clock_reaches(version):
     """As if the clock had reached `version`'s go-live time: it is due, and the page cache's
     note of the next scheduled change (made earlier, for that time) has come round."""
     LiveVersion.objects.filter(pk=version.pk).update(live_from=timezone.now())
-    state = cache.get(page_cache.STATE_KEY)
-    if state is not None:
-        cache.set(f"pages:next:{state.generation}", timezone.now().timestamp() - 1)
+    Generation.objects.filter(next_change_known=True).update(next_change_at=timezone.now())
 
 
 def change_draft(article, **fields):
@@ -54,7 +52,8 @@ def test_the_seed_article_is_live_and_its_draft_is_the_same(seed_article):
 
 def test_saving_changes_the_draft_not_the_page_feeds_sitemap_or_search(client, live):
     url = live.get_absolute_url()
-    cache_state = cache.get(page_cache.STATE_KEY) or page_cache.current_state()
+    client.get(url)
+    before = Generation.objects.get()
     change_draft(live, title="Glycine at Night, revised", summary="Zanzibarish new words.")
     Section.objects.filter(article=live).update(body="Quuxly draft-only text.")
     live.sections.get().save()
@@ -66,7 +65,7 @@ def test_saving_changes_the_draft_not_the_page_feeds_sitemap_or_search(client, l
     assert "revised" not in page(client, reverse("articles:feed-atom"))[1]
     assert search.search("zanzibarish") == [] and search.search("quuxly") == []
     # Nothing readers see changed, so no cached page was dropped.
-    assert cache.get(page_cache.STATE_KEY).generation == cache_state.generation
+    assert Generation.objects.get().token == before.token
     assert live.publishing().state == "changed"
 
 
@@ -138,9 +137,7 @@ def test_a_page_cached_before_a_scheduled_change_is_not_served_after_it(client, 
         change_draft(live, title="At noon"), at=timezone.now() + timedelta(hours=1)
     )
     assert "At noon" not in page(client, live.get_absolute_url())[1]  # cached now
-    state = cache.get(page_cache.STATE_KEY)
-    noted = cache.get(f"pages:next:{state.generation}")
-    assert noted == pytest.approx(version.live_from.timestamp())  # it knows what is coming
+    assert Generation.objects.get().next_change_at == version.live_from  # it knows what is coming
     clock_reaches(version)
     assert "At noon" in page(client, live.get_absolute_url())[1]
 

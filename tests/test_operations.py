@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from articles.models import SiteSettings
-from mgsite import page_cache
+from mgsite.page_cache import pages
 
 
 def test_healthz_says_both_answer(client, db):
@@ -31,7 +31,7 @@ def test_cache_trouble_is_logged_once_per_incident(client, seed_article, monkeyp
     def down(*args, **kwargs):
         raise ConnectionError("Redis is not answering")
 
-    monkeypatch.setattr(page_cache, "_trouble", False)
+    monkeypatch.setattr(pages, "_trouble", set())
     with monkeypatch.context() as patched:
         patched.setattr(cache, "get", down)
         with caplog.at_level(logging.WARNING, logger="mgsite.page_cache"):

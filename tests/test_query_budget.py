@@ -1,6 +1,5 @@
 """The article page's queries do not grow with its sections, references or related articles."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -8,10 +7,13 @@ from django.urls import reverse
 from articles import publishing
 from articles.models import Reference, Section
 
-# Rendering an article page: its live version (sections, references, update notes and
-# author are frozen in it), its supplements, the related articles. The site-wide disclaimer
-# comes from the cache.
-ARTICLE_PAGE_QUERIES = 3
+# Any page for visitors: the content generation (mgsite.page_cache), then the page from the
+# cache; that one query is all a cached page costs.
+CACHED_PAGE_QUERIES = 1
+# Rendering an article page: the generation, its live version (sections, references, update
+# notes and author are frozen in it), its supplements, the related articles, the site
+# settings (the disclaimer).
+ARTICLE_PAGE_QUERIES = 5
 
 
 def count_queries(client, url):
@@ -21,12 +23,6 @@ def count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
-
-
-@pytest.fixture
-def warm(client, seed_article):
-    """One request first, so the disclaimer is in the cache."""
-    client.get(seed_article.get_absolute_url())
 
 
 def cite_many(article, count):
@@ -47,14 +43,14 @@ def with_supplement(article, supplement):
     return article
 
 
-def test_article_queries_same_for_1_and_100_sections(client, warm, make_article):
+def test_article_queries_same_for_1_and_100_sections(client, make_article):
     small = make_article(sections=1)
     large = make_article(sections=100)
     assert count_queries(client, small.get_absolute_url()) == ARTICLE_PAGE_QUERIES
     assert count_queries(client, large.get_absolute_url()) == ARTICLE_PAGE_QUERIES
 
 
-def test_article_queries_same_for_0_and_50_references(client, warm, make_article):
+def test_article_queries_same_for_0_and_50_references(client, make_article):
     plain = make_article(sections=1)
     cited = make_article(sections=1)
     cite_many(cited, 50)
@@ -64,7 +60,7 @@ def test_article_queries_same_for_0_and_50_references(client, warm, make_article
     assert count_queries(client, cited.get_absolute_url()) == ARTICLE_PAGE_QUERIES
 
 
-def test_article_queries_same_for_0_and_20_related(client, warm, make_article, make_supplement):
+def test_article_queries_same_for_0_and_20_related(client, make_article, make_supplement):
     lonely = make_article(sections=3)
     connected = make_article(sections=3)
     supplement = make_supplement()
@@ -88,7 +84,7 @@ def test_home_queries_do_not_grow_with_articles(client, make_article, make_suppl
     assert count_queries(client, "/") == few
 
 
-def test_cached_pages_cost_no_query(client, make_article, make_supplement):
+def test_cached_pages_cost_one_query(client, make_article, make_supplement):
     article = make_article(sections=8)
     supplement = make_supplement()
     publishing.publish(with_supplement(article, supplement))
@@ -99,7 +95,7 @@ def test_cached_pages_cost_no_query(client, make_article, make_supplement):
     for url in urls:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
-        assert len(queries) == 0, url
+        assert len(queries) == CACHED_PAGE_QUERIES, url
 
 
 def test_admin_change_form_queries_do_not_grow_with_sections(admin_client, make_article):

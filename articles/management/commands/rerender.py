@@ -10,7 +10,7 @@ from django.db import transaction
 
 from articles import search_index
 from articles.models import Article, SiteSettings
-from mgsite import page_cache
+from mgsite.page_cache import generations
 
 
 class Command(BaseCommand):
@@ -26,11 +26,11 @@ class Command(BaseCommand):
                     changed += 1
                     search_index.update(article)
         if changed:
-            page_cache.content_changed()
+            generations.content_changed()
         settings_row = SiteSettings.objects.filter(pk=1).first()
         if settings_row is not None:
             before = settings_row.disclaimer_html
-            settings_row.save()  # renders the disclaimer (and renews the cached copy)
+            settings_row.save()  # renders the disclaimer
             if settings_row.disclaimer_html != before:
                 self.stdout.write("The disclaimer's HTML changed.")
         self.stdout.write(f"Rendered {total} article(s) again: {changed} changed.")

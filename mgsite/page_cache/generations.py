@@ -1,0 +1,76 @@
+"""The site's content generation (models.Generation): read once per cached request, moved on
+by every content change, and by the first request after a scheduled go-live or expiry."""
+
+import uuid
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Generation
+
+ROW = 1  # the one row
+
+
+def _next_scheduled_change():
+    # The site says where its schedule lives (PAGE_CACHE_NEXT_CHANGE): the page cache
+    # serves pages for any app and imports none of them.
+    return import_string(settings.PAGE_CACHE_NEXT_CHANGE)()
+
+
+def _moved_on():
+    return {
+        "token": uuid.uuid4().hex,
+        "number": F("number") + 1,
+        "changed_at": timezone.now(),
+        "next_change_at": None,
+        "next_change_known": False,
+    }
+
+
+def _first():
+    try:
+        with transaction.atomic():
+            return Generation.objects.create(
+                pk=ROW, token=uuid.uuid4().hex, changed_at=timezone.now()
+            )
+    except IntegrityError:  # another process made it at the same moment
+        return Generation.objects.get(pk=ROW)
+
+
+def content_changed():
+    """Call on any content change readers see, inside its transaction: once it commits no
+    page cached before it is served again (on this connection, at once). One query."""
+    if not Generation.objects.filter(pk=ROW).update(**_moved_on()):
+        _first()
+
+
+def current():
+    """The generation readers' pages belong to now: one query, and one or two more only for
+    the first request of a generation (which looks up the next scheduled change) or the first
+    after that change comes (which starts a new generation)."""
+    generation = Generation.objects.filter(pk=ROW).first() or _first()
+    if not generation.next_change_known:
+        generation.next_change_at = _next_scheduled_change()
+        generation.next_change_known = True
+        _note(generation, next_change_at=generation.next_change_at, next_change_known=True)
+    if generation.next_change_at is not None and timezone.now() >= generation.next_change_at:
+        # Only the request that still sees this generation moves it on; any other finds the
+        # new one. The new one's next change is after now, so this happens once.
+        if not _note(generation, **_moved_on()):
+            # Not recorded: this request still must not get the pages from before.
+            return Generation(pk=ROW, token=uuid.uuid4().hex, changed_at=timezone.now())
+        generation = Generation.objects.get(pk=ROW)
+    return generation
+
+
+def _note(generation, **fields):
+    # Bookkeeping on a visitor's request: if the database cannot take the write now (SQLite
+    # busy with an editor's save), the values read are still right for this request.
+    try:
+        Generation.objects.filter(pk=ROW, token=generation.token).update(**fields)
+    except DatabaseError:
+        return False
+    return True
