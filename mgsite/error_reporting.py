@@ -14,8 +14,8 @@ runs on every event; send_default_pii=False already keeps most of it out):
 - the client's address (REMOTE_ADDR), and everything Sentry knows of the user but their id;
 - local variables of the failing code's frames, which can hold any of the above
   (include_local_variables=False);
-- django-axes's log lines (a user name and an address for each failed login) as breadcrumbs:
-  they stay in the site's own log on stderr.
+- django-axes's log lines about failed logins and lockouts, as breadcrumbs: they stay in the
+  site's own log on stderr (axes masks the user name and address in them by default).
 """
 
 import sentry_sdk
