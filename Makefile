@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is the local development server: DEBUG on, SQLite under var/ unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=true
 
-.PHONY: run serve test bench loadtest lint format install
+.PHONY: run serve test bench loadtest lint format install vnu
 
 run: $(VENV)/.installed var/secret_key
 	$(RUN_ENV) $(PYTHON) manage.py migrate --noinput
@@ -59,6 +59,16 @@ $(VENV)/.installed: requirements.txt | $(PYTHON)
 $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(PYTHON)
 	$(PIP) -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
+
+# The W3C Nu HTML checker for tests/test_html_validity.py (it needs Java: apt-get install -y
+# default-jre-headless). Pinned; under var/, which git ignores. Installed again when this
+# Makefile (the pin) changes.
+VNU_VERSION := 26.9.27
+VNU_JAR := var/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+$(VNU_JAR): Makefile
+	npm install --prefix var/vnu --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+	touch $@
 
 # A random key for this checkout only; git ignores var/. Production sets SECRET_KEY instead.
 var/secret_key:

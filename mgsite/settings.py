@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from mgsite.error_reporting import init_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state that git ignores: the SQLite database, uploads, the generated secret key.
 VAR_DIR = Path(os.environ.get("MGSITE_VAR_DIR", BASE_DIR / "var"))
@@ -270,3 +272,14 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Error reports to Sentry, only where SENTRY_DSN is set, with personal data scrubbed
+# (mgsite/error_reporting.py says what never leaves the site). Tracing is off unless
+# SENTRY_TRACES_SAMPLE_RATE says what share of requests to trace (0.1 for one in ten).
+if os.environ.get("SENTRY_DSN", "").strip():
+    init_sentry(
+        os.environ["SENTRY_DSN"].strip(),
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
+    )
