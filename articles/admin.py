@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 import reversion
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import formats, timezone
@@ -21,7 +22,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from . import notifications, previews, publishing, review
+from . import autosave, notifications, previews, publishing, review, views
 from .checks import run_checks
 from .forms import ArticleAdminForm, SectionForm, SectionFormSet
 from .models import (
@@ -182,8 +183,14 @@ class ArticleAdmin(ArticleRevisionsAdmin):
 
     class Media:
         # Editors in new inline rows, and upload errors shown (see the script).
-        js = ["js/markdownx-admin.js", "js/admin-accessibility.js"]
-        css = {"all": ["css/admin-markdown.css", "css/admin-revisions.css"]}
+        js = ["js/markdownx-admin.js", "js/admin-accessibility.js", "js/autosave.js"]
+        css = {
+            "all": [
+                "css/admin-markdown.css",
+                "css/admin-revisions.css",
+                "css/admin-live-preview.css",
+            ]
+        }
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "summary":
@@ -256,6 +263,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        autosave.discard(request.user, obj)  # saved: nothing unsaved left to offer back
 
     # The revision's comment: the editor's note, if any, before Django's summary of the change.
 
@@ -399,6 +407,21 @@ class ArticleAdmin(ArticleRevisionsAdmin):
                 view(self.publish_view),
                 name="articles_article_publish",
             ),
+            path(
+                "<path:object_id>/autosave/",
+                view(self.autosave_view),
+                name="articles_article_autosave",
+            ),
+            path(
+                "<path:object_id>/autosave/discard/",
+                view(self.discard_autosave_view),
+                name="articles_article_autosave_discard",
+            ),
+            path(
+                "<path:object_id>/live-preview/",
+                view(self.live_preview_view),
+                name="articles_article_live_preview",
+            ),
             *super().get_urls(),
         ]
 
@@ -439,9 +462,52 @@ class ArticleAdmin(ArticleRevisionsAdmin):
                 "may_publish": self.has_publish_permission(request),
                 "publishing": standing,
                 "against_live": against_live,
+                "autosaved": autosave.found(request.user, article),
+                "autosave_idle_ms": settings.AUTOSAVE_IDLE_MS,
+                "autosave_max_wait_ms": settings.AUTOSAVE_MAX_WAIT_MS,
                 **(extra_context or {}),
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # Nothing lost (articles.autosave): the editor's unsaved form, kept while they type, and
+    # the page it would make. Each answers only the editor's own slot.
+
+    def autosave_view(self, request, object_id):
+        article = self._article_or_404(request, object_id, self.has_change_permission)
+        if request.method == "POST":
+            try:
+                slot = autosave.store(request.user, article, request.POST)
+            except autosave.TooLarge as error:
+                return JsonResponse({"error": str(error)}, status=413)
+            return JsonResponse({"saved_at": _when(slot.saved_at)})
+        slot = autosave.found(request.user, article)
+        if slot is None:
+            return JsonResponse({"error": "Nothing unsaved is kept for this article."}, status=404)
+        return JsonResponse({"saved_at": _when(slot.saved_at), "data": slot.data})
+
+    def discard_autosave_view(self, request, object_id):
+        article = self._article_or_404(request, object_id, self.has_change_permission)
+        if request.method != "POST":
+            return JsonResponse({"error": "POST to discard."}, status=405)
+        autosave.discard(request.user, article)
+        return JsonResponse({"discarded": True})
+
+    def live_preview_view(self, request, object_id):
+        """The whole page as the editor's unsaved form would make it (their autosave slot),
+        or as the saved draft makes it if nothing is unsaved."""
+        article = self._article_or_404(request, object_id, self.has_change_permission)
+        slot = autosave.found(request.user, article)
+        try:
+            version = (
+                autosave.page_from_form(article, slot.data)
+                if slot
+                else LiveVersion.from_draft(article)
+            )
+        except autosave.TooLarge as error:
+            return views.unsaved_preview_problem(request, str(error))
+        return views.unsaved_preview(
+            request, version, publishing=article.publishing(), unsaved=slot is not None
+        )
 
     # Medical review (articles.review): each step checks its own permission, whatever the
     # buttons the page showed.

@@ -220,6 +220,17 @@ class Article(models.Model):
         """draft, scheduled, live, changed (live, with a draft that differs) or expired."""
         return self.publishing().state
 
+    def render_texts(self, sections):
+        """The intro, `sections` and conclusion rendered as one document, and the references
+        it cites that exist: (rendering.Document, {key: Reference}). Stores nothing."""
+        texts = [self.intro, *(section.body for section in sections), self.conclusion]
+        keys = rendering.cited_keys(*texts)
+        known = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
+        document = rendering.render_document(
+            texts, known_keys=known, reserved_ids={section.anchor for section in sections}
+        )
+        return document, known
+
     def rerender(self):
         """Render all of the article's Markdown as one document and store the result.
 
@@ -228,12 +239,7 @@ class Article(models.Model):
         update(), so it sends no signals of its own. Returns True if any HTML changed.
         """
         sections = list(self.sections.all())
-        texts = [self.intro, *(section.body for section in sections), self.conclusion]
-        keys = rendering.cited_keys(*texts)
-        known = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
-        document = rendering.render_document(
-            texts, known_keys=known, reserved_ids={section.anchor for section in sections}
-        )
+        document, known = self.render_texts(sections)
         intro_html, *bodies, conclusion_html = document.html
         changed = (intro_html, conclusion_html) != (self.intro_html, self.conclusion_html)
         self.intro_html, self.conclusion_html = intro_html, conclusion_html
@@ -599,19 +605,25 @@ class LiveVersion(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     @classmethod
-    def from_draft(cls, article, sections=None):
+    def from_draft(cls, article, sections=None, **unsaved):
         """The draft as a live version would show it, unsaved: what publishing saves and
-        what a preview shows."""
+        what a preview shows. The editor's live preview passes what its form holds instead
+        of the saved rows (`sections`, and `citations`, `updates`, `supplements`,
+        `related_ids`, `authors`)."""
         sections = list(article.sections.all()) if sections is None else sections
-        supplements = list(article.supplements.all())
+        supplements = unsaved.get("supplements")
+        if supplements is None:
+            supplements = list(article.supplements.all())
         content = page_content.build(
             article=article,
             sections=sections,
-            citations=article.citations.select_related("reference"),
-            updates=article.updates.all(),
+            citations=unsaved.get("citations", article.citations.select_related("reference")),
+            updates=unsaved.get("updates", article.updates.all()),
             supplement_ids=[supplement.pk for supplement in supplements],
-            related_ids=_related_ids(article),
-            authors=list(article.authors.all()),
+            related_ids=(
+                unsaved["related_ids"] if "related_ids" in unsaved else _related_ids(article)
+            ),
+            authors=unsaved.get("authors", article.authors.all()),
         )
         version = cls(
             article=article,
@@ -783,3 +795,23 @@ class ReviewComment(models.Model):
 
     def __str__(self):
         return f"{self.author}: {self.body[:60]}"
+
+
+class Autosave(models.Model):
+    """An editor's unsaved change form for one article, kept while they type
+    (articles.autosave): their own, never the draft others see, never live. Writing it has
+    no consequence at all: no revision, no version, no rendering, no cache change."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="autosaves")
+    # The form's fields as the browser would submit them: {name: [values]}.
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_autosave_per_editor")
+        ]
+
+    def __str__(self):
+        return f"{self.user}'s unsaved “{self.article}”"

@@ -5,6 +5,7 @@ link) shows the draft through the same view code and template: only the banner, 
 and no-store differ.
 """
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -12,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from . import previews, search, seo
 from .models import Article, LiveVersion, SiteSettings, SlugRedirect, Supplement
@@ -84,6 +86,28 @@ def _preview(request, article):
         request, LiveVersion.from_draft(article), preview=True, publishing=publishing
     )
     # Never kept by a cache or listed by a search engine.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
+    return response
+
+
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def unsaved_preview(request, version, publishing, unsaved=True):
+    """The editor's live preview (articles.autosave): the page their unsaved form would
+    make. The one page the site itself may frame (the change form's preview panel)."""
+    response = _render_article(
+        request, version, preview=True, unsaved=unsaved, publishing=publishing
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
+    return response
+
+
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def unsaved_preview_problem(request, message):
+    response = render(request, "articles/preview_problem.html", {"message": message}, status=413)
     response["X-Robots-Tag"] = "noindex, nofollow"
     add_never_cache_headers(response)
     return response

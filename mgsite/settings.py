@@ -180,6 +180,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
+# The change form keeps the editor's unsaved text (articles.autosave) this long after typing
+# stops, and at least this often while it goes on: a crashed browser loses at most that.
+AUTOSAVE_IDLE_MS = int(os.environ.get("AUTOSAVE_IDLE_MS", 600))
+AUTOSAVE_MAX_WAIT_MS = int(os.environ.get("AUTOSAVE_MAX_WAIT_MS", 5000))
 # How long a rendered page may stay in the cache; edits invalidate it at once regardless.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 24 * 3600))
 # When the next scheduled go-live or expiry is (a timestamp or None): pages change then.
