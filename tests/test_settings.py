@@ -89,4 +89,3 @@ def test_two_factor_is_required_unless_debug_or_turned_off(monkeypatch, environm
         monkeypatch.setenv(name, value)
     # The settings module as a fresh namespace: Django's own settings stay as they are.
     assert runpy.run_path(str(ROOT / "mgsite" / "settings.py"))["REQUIRE_STAFF_2FA"] is required
-
