@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "mgsite.page_cache",
+    # Two-factor sign-in for staff (mgsite/two_factor.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
 ]
 
@@ -76,6 +80,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session's user has given a code from their app (django-otp), then the
+    # requirement that Publishers and superusers do before the admin opens.
+    "django_otp.middleware.OTPMiddleware",
+    "mgsite.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -243,6 +251,17 @@ TRUSTED_PROXY_COUNT = int(
     os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("SECURE_PROXY_SSL_HEADER") else "0")
 )
 AXES_CLIENT_IP_CALLABLE = "mgsite.client_address.client_address"
+
+# Two-factor sign-in (mgsite/two_factor.py, django-otp): while on, superusers and Publishers
+# (and anyone who has set up an authenticator app) need a code from the app, or a recovery
+# code, after their password before any admin page opens. On unless DEBUG (`make run`);
+# REQUIRE_STAFF_2FA=false turns it off.
+REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", not DEBUG)
+# The name authenticator apps list the account under.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "mgsite")
+# Nobody, superusers included, reads another person's secret or recovery codes in the admin;
+# a superuser can still delete them (a lost phone).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Markdown editing: markdownx's widget posts to these paths; articles.editor_views answers
 # them (staff only) through the same pipeline the page is rendered with.

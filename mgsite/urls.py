@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 from articles import editor_views
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
-from mgsite import health, not_found
+from mgsite import health, not_found, two_factor_views
 from mgsite.page_cache.pages import cached_for_visitors
 
 admin.site.site_header = "mgsite editorial"
@@ -17,6 +17,8 @@ admin.site.site_title = "mgsite admin"
 admin.site.index_title = "Content"
 
 urlpatterns = [
+    # Before the admin's own URLs, whose last pattern catches every path under admin/.
+    path("admin/two-factor/", include(two_factor_views)),
     path("admin/", admin.site.urls),
     # markdownx's own urls module is not included: its views answer anyone. These are the
     # same paths its widget calls, answered for staff only.

@@ -199,6 +199,14 @@ def _review_optional(request):
     SiteSettings.objects.filter(pk=1).update(review_required=False)
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_optional(request, settings):
+    """Two-factor sign-in is required by default in production (REQUIRE_STAFF_2FA, on
+    unless DEBUG); most tests are about other things and sign in with a password alone.
+    Tests marked `two_factor_required` turn the requirement on."""
+    settings.REQUIRE_STAFF_2FA = request.node.get_closest_marker("two_factor_required") is not None
+
+
 @pytest.fixture
 def approve(db):
     """approve(article, name, credentials, on=date): a medical approval of the article's draft

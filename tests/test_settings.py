@@ -1,9 +1,12 @@
 """Production settings come from the environment and pass Django's deploy checks."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,3 +71,21 @@ def test_make_run_shows_the_sites_own_404_page(tmp_path):
     assert "/articles/no-such-article/ 404 True False" in result.stdout
     technical = manage("shell", "-c", NOT_FOUND, **base, DEBUG_TECHNICAL_404="true")
     assert "/no-such-page/ 404 True True" in technical.stdout, technical.stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "required"),
+    [
+        ({}, True),  # production: DEBUG off
+        ({"DEBUG": "true"}, False),  # make run
+        ({"REQUIRE_STAFF_2FA": "false"}, False),
+        ({"DEBUG": "true", "REQUIRE_STAFF_2FA": "true"}, True),
+    ],
+)
+def test_two_factor_is_required_unless_debug_or_turned_off(monkeypatch, environment, required):
+    for name in ("DEBUG", "REQUIRE_STAFF_2FA"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    # The settings module as a fresh namespace: Django's own settings stay as they are.
+    assert runpy.run_path(str(ROOT / "mgsite" / "settings.py"))["REQUIRE_STAFF_2FA"] is required
