@@ -21,7 +21,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from . import notifications, previews, publishing, review
+from . import notifications, presence, previews, publishing, review
 from .checks import run_checks
 from .forms import ArticleAdminForm, SectionForm, SectionFormSet
 from .models import (
@@ -38,6 +38,7 @@ from .models import (
     SlugRedirect,
     Supplement,
 )
+from .presence_admin import PresenceAdminMixin
 from .revision_admin import ArticleRevisionsAdmin, ChangesOnceAdmin
 from .revisions import compare_pages
 
@@ -138,7 +139,7 @@ STATE_LABELS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleRevisionsAdmin):
+class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline, UpdateNoteInline]
     formfield_overrides = MARKDOWN_WIDGETS
@@ -284,6 +285,9 @@ class ArticleAdmin(ArticleRevisionsAdmin):
             before = article.publishing()
             if before.state == "live" and before.scheduled is None:
                 self._report(request, f"“{article}” skipped: readers already get this draft.")
+                continue
+            if locked := presence.refusal(article.pk, request.user):
+                self._report(request, f"“{article}” not published. {locked}")
                 continue
             try:
                 publishing.publish(article, by=request.user)
@@ -507,7 +511,9 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     def publish_view(self, request, object_id):
         """Publish the saved draft now (for Publishers, who need not edit it)."""
         article = self._article_or_404(request, object_id, self.has_publish_permission)
-        if request.method == "POST":
+        if request.method == "POST" and (locked := presence.refusal(article.pk, request.user)):
+            messages.error(request, f"Not published. {locked}")
+        elif request.method == "POST":
             try:
                 publishing.publish(
                     article,
