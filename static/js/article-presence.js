@@ -7,7 +7,8 @@
  */
 "use strict";
 
-(function () {
+// The admin loads its media in the page's head: wait for the form.
+document.addEventListener("DOMContentLoaded", () => {
   const box = document.getElementById("article-presence");
   if (!box) {
     return;
@@ -103,4 +104,4 @@
         });
     });
   });
-})();
+});
