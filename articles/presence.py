@@ -8,9 +8,10 @@ message: an editor not seen within the window is gone.
 A lock lets only its holder save the draft or publish it from the admin (the change form,
 "Save and publish", "Publish this draft", the list's publish action, restoring a revision,
 deleting). The holder unlocks it; a superuser, or a user with `articles.break_lock`, may
-break it, which the article's admin history records and the holder is told on their next
-heartbeat or page. Locks do not expire: their age is shown instead. Review steps (submit,
-comment, approve) change no draft and are not locked; scripts are not either.
+break it, which the admin's log entries record on the article, and the holder is told on
+their next heartbeat or page. Locks do not expire: their age is shown instead. Unpublishing
+is not locked (a takedown must not wait), nor are review steps (submit, comment, approve),
+which change no draft, nor scripts.
 
 Neither is content: no revision, version, fingerprint, rendering or cache follows from them.
 """
