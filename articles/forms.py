@@ -196,7 +196,7 @@ class ArticleAdminForm(forms.ModelForm):
         if locked := presence.refusal(self.instance.pk, self.editing_user):
             raise forms.ValidationError(
                 f"Not saved. {locked} Nothing you typed has been saved or lost: it is all "
-                "still in this form. Ask them to unlock it, or keep your text elsewhere.",
+                "still in this form, to save once the lock is gone.",
                 code="locked",
             )
 
