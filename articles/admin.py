@@ -22,7 +22,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from . import autosave, notifications, previews, publishing, review, views
+from . import autosave, notifications, presence, previews, publishing, review, views
 from .checks import run_checks
 from .forms import ArticleAdminForm, SectionForm, SectionFormSet
 from .models import (
@@ -39,6 +39,7 @@ from .models import (
     SlugRedirect,
     Supplement,
 )
+from .presence_admin import PresenceAdminMixin
 from .revision_admin import ArticleRevisionsAdmin, ChangesOnceAdmin
 from .revisions import compare_pages
 
@@ -139,7 +140,7 @@ STATE_LABELS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleRevisionsAdmin):
+class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline, UpdateNoteInline]
     formfield_overrides = MARKDOWN_WIDGETS
@@ -292,6 +293,9 @@ class ArticleAdmin(ArticleRevisionsAdmin):
             before = article.publishing()
             if before.state == "live" and before.scheduled is None:
                 self._report(request, f"“{article}” skipped: readers already get this draft.")
+                continue
+            if locked := presence.refusal(article.pk, request.user):
+                self._report(request, f"“{article}” not published. {locked}")
                 continue
             try:
                 publishing.publish(article, by=request.user)
@@ -573,7 +577,9 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     def publish_view(self, request, object_id):
         """Publish the saved draft now (for Publishers, who need not edit it)."""
         article = self._article_or_404(request, object_id, self.has_publish_permission)
-        if request.method == "POST":
+        if request.method == "POST" and (locked := presence.refusal(article.pk, request.user)):
+            messages.error(request, f"Not published. {locked}")
+        elif request.method == "POST":
             try:
                 publishing.publish(
                     article,

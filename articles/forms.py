@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from markdownx.fields import MarkdownxFormField
 from reversion.models import Version
 
-from . import publishing, rendering
+from . import presence, publishing, rendering
 from .models import Article, Reference, Section, SlugRedirect
 from .revisions import compare, latest_version
 
@@ -120,6 +120,9 @@ class ArticleAdminForm(forms.ModelForm):
         "old link then leads here instead.",
     )
 
+    # Who is saving (set by the admin's get_form): another editor's lock refuses the save.
+    editing_user = None
+
     class Meta:
         model = Article
         fields = [
@@ -183,8 +186,19 @@ class ArticleAdminForm(forms.ModelForm):
         if expiry and expiry <= (go_live or timezone.now()):
             self.add_error("expires_at", "The expiry time must be after the go-live time.")
         if self.instance.pk is not None:
+            self._refuse_locked_save()
             self._refuse_stale_save()
         return cleaned
+
+    def _refuse_locked_save(self):
+        if self.editing_user is None:
+            return
+        if locked := presence.refusal(self.instance.pk, self.editing_user):
+            raise forms.ValidationError(
+                f"Not saved. {locked} Nothing you typed has been saved or lost: it is all "
+                "still in this form, to save once the lock is gone.",
+                code="locked",
+            )
 
     def _refuse_stale_save(self):
         # Take the article's write lock until this save commits (the admin wraps it in a

@@ -815,3 +815,59 @@ class Autosave(models.Model):
 
     def __str__(self):
         return f"{self.user}'s unsaved “{self.article}”"
+
+
+class EditingSession(models.Model):
+    """An editor with an article's change form open, as their last heartbeat reported it
+    (articles.presence): "NAME is also editing this article (since 10:42)".
+
+    Not content: it is outside the draft, its fingerprint, version and revisions, and no
+    signal listens to it, so a heartbeat renders, revises and invalidates nothing. It also
+    carries the one-off notice that the editor's lock was broken, until they have seen it.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    lock_broken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lock_broken_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"], name="one_editing_session_per_user_and_article"
+            )
+        ]
+        default_permissions = ()  # not edited by anyone: the heartbeat keeps it
+
+    def __str__(self):
+        return f"{self.user} editing {self.article} since {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ArticleLock(models.Model):
+    """One editor's lock on an article: nobody else may save or publish its draft in the
+    admin until they unlock it or someone allowed to breaks it (articles.presence).
+
+    A row of its own, not fields on Article, so taking or breaking a lock is no change to the
+    draft: no revision, no new version, no edit conflict, no rendering, no cache renewed.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    locked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        default_permissions = ()  # taken and released on the change form, never edited
+        # Superusers have it anyway; grant it to a user or group in the admin for others.
+        permissions = [("break_lock", "Can break another editor's lock on an article")]
+
+    def __str__(self):
+        return f"{self.article} locked by {self.locked_by}"

@@ -274,6 +274,11 @@ ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 6
 # How long a "share preview" link works, in seconds (default 7 days).
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("PREVIEW_LINK_MAX_AGE", 7 * 24 * 3600))
+# "NAME is also editing this article" (articles.presence): each open change form reports
+# every PRESENCE_HEARTBEAT_SECONDS; an editor not heard from within PRESENCE_WINDOW_SECONDS
+# has left. A heartbeat costs a few small queries and renders nothing.
+PRESENCE_HEARTBEAT_SECONDS = int(os.environ.get("PRESENCE_HEARTBEAT_SECONDS", 15))
+PRESENCE_WINDOW_SECONDS = int(os.environ.get("PRESENCE_WINDOW_SECONDS", 45))
 
 # E-mail (medical review notices and reminders, articles.notifications): printed to the
 # console unless an SMTP server is configured. SITE_URL is how e-mails link to the admin.
