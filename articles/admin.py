@@ -152,6 +152,11 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["supplements", "related", "authors"]
     actions = ["publish", "unpublish"]
+    # In page order: the writing fields (title, subtitle, intro), the sections (inline),
+    # the conclusion; then what is about the article rather than in it, the rarely used
+    # parts collapsed; the note for the history last, beside the save buttons.
+    # change_form.html places the sections inline after the first FIELDSETS_BEFORE_SECTIONS
+    # fieldsets and the other inlines before the last one.
     fieldsets = [
         (
             None,
@@ -159,8 +164,6 @@ class ArticleAdmin(ArticleRevisionsAdmin):
                 "fields": [
                     "title",
                     "subtitle",
-                    "slug",
-                    "summary",
                     "intro",
                     "opened_revision",
                     "opened_version",
@@ -168,17 +171,28 @@ class ArticleAdmin(ArticleRevisionsAdmin):
                 ]
             },
         ),  # fmt: skip
-        ("Conclusion", {"fields": ["conclusion"]}),
+        (None, {"fields": ["conclusion"]}),
         ("Topics and related articles", {"fields": ["supplements", "related"]}),
         ("Authors", {"fields": ["authors"]}),
-        ("Publishing", {"fields": ["publish_at", "expires_at", "unreviewed_reason"]}),
-        ("Review schedule", {"fields": ["next_review_due"]}),
+        (
+            "Search engines and address",
+            {"fields": ["summary", "slug"], "classes": ["collapse"]},
+        ),
+        (
+            "Publishing",
+            {
+                "fields": ["publish_at", "expires_at", "unreviewed_reason"],
+                "classes": ["collapse"],
+            },
+        ),
+        ("Review schedule", {"fields": ["next_review_due"], "classes": ["collapse"]}),
         (
             "Old addresses",
             {"fields": ["take_over_address"], "classes": ["collapse"]},
         ),
         ("Saving", {"fields": ["revision_note"]}),
     ]
+    FIELDSETS_BEFORE_SECTIONS = 1
 
     class Media:
         # Editors in new inline rows, and upload errors shown (see the script).
@@ -334,6 +348,14 @@ class ArticleAdmin(ArticleRevisionsAdmin):
             )
             for name, options in fieldsets
         ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        fieldsets = len(context["adminform"].fieldsets)
+        context.update(
+            fieldsets_before_sections=self.FIELDSETS_BEFORE_SECTIONS,
+            fieldsets_before_saving=fieldsets - 1,
+        )
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def response_add(self, request, obj, post_url_continue=None):
         if self._publish_from_form(request, obj) is False:
