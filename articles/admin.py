@@ -55,8 +55,12 @@ class SectionInline(admin.StackedInline):
     form = SectionForm
     formset = SectionFormSet
     extra = 0
-    fields = ["position", "heading", "anchor", "body"]
-    prepopulated_fields = {"anchor": ["heading"]}
+    # The anchor is made from the heading on the first save (SectionFormSet): folded away
+    # for those who mean to change it.
+    fieldsets = [
+        (None, {"fields": ["position", "heading", "body"]}),
+        ("Link within the page", {"fields": ["anchor"], "classes": ["collapse"]}),
+    ]
     formfield_overrides = MARKDOWN_WIDGETS
 
 

@@ -322,6 +322,17 @@ class Publishing:
         return "draft"
 
 
+def free_anchor(heading, taken):
+    """A new section's anchor, made from its heading: a slug that no other section of the
+    article (`taken`) and nothing else on the page has. "Dosage" twice: dosage, dosage-2."""
+    base = slugify(heading)[:90] or "section"
+    anchor, n = base, 1
+    while anchor in taken or rendering.is_page_id(anchor):
+        n += 1
+        anchor = f"{base}-{n}"
+    return anchor
+
+
 class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(
@@ -346,7 +357,9 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.anchor:
-            self.anchor = slugify(self.heading)[:100]
+            # Made once, then kept when the heading is reworded: links to it keep working.
+            taken = Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk)
+            self.anchor = free_anchor(self.heading, set(taken.values_list("anchor", flat=True)))
         self.body = rendering.normalise(self.body)
         self.heading = rendering.without_placeholders(self.heading)
         super().save(*args, **kwargs)

@@ -158,6 +158,11 @@ def _generated(value):
     return GENERATED_ID.fullmatch(value) is not None
 
 
+def is_page_id(value):
+    """An id the article page or this pipeline gives out itself: no section anchor takes it."""
+    return value in TEMPLATE_IDS or _generated(value)
+
+
 def normalise(text):
     """One form of every text: LF line ends (browsers send CRLF), no placeholder characters."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")

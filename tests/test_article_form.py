@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from articles.models import Section
 from tests.admin_forms import open_form
 
 
@@ -54,3 +55,135 @@ def test_a_field_error_opens_its_collapsed_fieldset(admin_client, change_url, ma
     before = html[: html.index('id="id_slug"')]
     assert "is the address of" in html
     assert not re.search(r"<details[^>]*>\s*<summary>\s*<h2[^>]*>Search engines", before)
+
+
+# Anchors: made once from the heading, then kept; unique in the article; folded away.
+
+
+def _new_section(data, index, heading, body="Text.", **fields):
+    data.update(
+        {
+            "sections-TOTAL_FORMS": str(index + 1),
+            f"sections-{index}-position": str(index + 1),
+            f"sections-{index}-heading": heading,
+            f"sections-{index}-body": body,
+            **{f"sections-{index}-{name}": value for name, value in fields.items()},
+        }
+    )
+
+
+def test_a_new_section_gets_its_anchor_from_its_heading(admin_client, seed_article, change_url):
+    data = open_form(admin_client, change_url)
+    _new_section(data, 6, "Taking It With Melatonin")
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert seed_article.sections.get(heading="Taking It With Melatonin").anchor == (
+        "taking-it-with-melatonin"
+    )
+
+
+def test_new_sections_with_one_heading_get_anchors_of_their_own(
+    admin_client, seed_article, change_url
+):
+    data = open_form(admin_client, change_url)
+    existing = seed_article.sections.first()
+    _new_section(data, 6, existing.heading)
+    _new_section(data, 7, existing.heading)
+    assert admin_client.post(change_url, data).status_code == 302
+    anchors = list(seed_article.sections.filter(heading=existing.heading).values_list("anchor"))
+    assert sorted(a for (a,) in anchors) == sorted(
+        [existing.anchor, f"{existing.anchor}-2", f"{existing.anchor}-3"]
+    )
+
+
+@pytest.mark.parametrize(
+    "heading, anchor",
+    [("Notes", "notes-2"), ("Ref 1", "ref-1-2"), ("???", "section"), ("Content", "content-2")],
+)
+def test_an_anchor_never_takes_an_id_the_page_uses(
+    admin_client, seed_article, change_url, heading, anchor
+):
+    data = open_form(admin_client, change_url)
+    _new_section(data, 6, heading)
+    assert admin_client.post(change_url, data).status_code == 302
+    assert seed_article.sections.get(heading=heading).anchor == anchor
+
+
+def test_rewording_a_heading_keeps_its_anchor(admin_client, seed_article, change_url):
+    section = seed_article.sections.first()
+    data = open_form(admin_client, change_url)
+    data["sections-0-heading"] = "A Better Heading"
+    assert admin_client.post(change_url, data).status_code == 302
+    section.refresh_from_db()
+    assert (section.heading, section.anchor) == (
+        "A Better Heading",
+        "relaxation-and-stress-reduction",
+    )
+
+
+def test_an_editor_may_change_an_anchor_and_its_link_follows(
+    admin_client, seed_article, change_url
+):
+    data = open_form(admin_client, change_url)
+    data["sections-0-anchor"] = "calm"
+    assert admin_client.post(change_url, data).status_code == 302
+    assert seed_article.sections.first().get_absolute_url().endswith("#calm")
+
+
+def test_a_typed_anchor_another_section_has_is_a_clear_error(
+    admin_client, seed_article, change_url
+):
+    first, second = seed_article.sections.all()[:2]
+    data = open_form(admin_client, change_url)
+    data["sections-1-anchor"] = first.anchor
+    data["title"] = "Changed title"
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 200
+    assert f"“{first.heading}”, already has the link #{first.anchor}" in response.content.decode()
+    seed_article.refresh_from_db()
+    assert seed_article.title == "Magnesium Glycinate for Sleep"
+
+
+def test_a_typed_anchor_the_page_uses_is_a_clear_error(admin_client, change_url):
+    data = open_form(admin_client, change_url)
+    data["sections-0-anchor"] = "references-heading"
+    html = admin_client.post(change_url, data).content.decode()
+    assert "#references-heading is a link the page itself uses" in html
+
+
+def test_swapping_two_anchors_in_one_save_saves(admin_client, seed_article, change_url):
+    first, second = seed_article.sections.all()[:2]
+    data = open_form(admin_client, change_url)
+    data["sections-0-anchor"], data["sections-1-anchor"] = second.anchor, first.anchor
+    assert admin_client.post(change_url, data).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.anchor, second.anchor) == (
+        "regulation-of-gaba-receptors",
+        "relaxation-and-stress-reduction",
+    )
+
+
+def test_a_deleted_sections_anchor_can_be_taken_in_the_same_save(
+    admin_client, seed_article, change_url
+):
+    first, second = seed_article.sections.all()[:2]
+    data = open_form(admin_client, change_url)
+    data["sections-1-DELETE"] = "on"
+    data["sections-0-anchor"] = second.anchor
+    assert admin_client.post(change_url, data).status_code == 302
+    first.refresh_from_db()
+    assert first.anchor == second.anchor
+
+
+def test_the_anchor_is_folded_away_from_editors(admin_client, change_url):
+    html = admin_client.get(change_url).content.decode()
+    before = html[: html.index('id="id_sections-0-anchor"')]
+    assert before.rfind("<details") > before.rfind("</details>")
+    assert "prepopulated_field" not in html[html.index('id="sections-group"') :][:20000]
+
+
+def test_a_script_adding_a_section_with_a_taken_heading_gets_a_free_anchor(make_article):
+    article = make_article(sections=1)
+    section = Section.objects.create(article=article, heading="Section 1", body="x")
+    assert section.anchor == "section-1-2"
