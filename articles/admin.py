@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import reversion
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.models import LogEntry
@@ -21,7 +22,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from . import notifications, previews, publishing, review
+from . import notifications, previews, publishing, rendering, review
 from .checks import run_checks
 from .forms import ArticleAdminForm, SectionForm, SectionFormSet
 from .models import (
@@ -55,6 +56,7 @@ class SectionInline(admin.StackedInline):
     form = SectionForm
     formset = SectionFormSet
     extra = 0
+    max_num = rendering.MAX_SECTIONS  # "Add another Section" goes away at the limit
     # The anchor is made from the heading on the first save (SectionFormSet): folded away
     # for those who mean to change it.
     fieldsets = [
@@ -200,7 +202,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
 
     class Media:
         # Editors in new inline rows, and upload errors shown (see the script).
-        js = ["js/markdownx-admin.js", "js/admin-accessibility.js"]
+        js = ["js/markdownx-admin.js", "js/admin-accessibility.js", "js/article-form.js"]
         css = {"all": ["css/admin-markdown.css", "css/admin-revisions.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -358,6 +360,13 @@ class ArticleAdmin(ArticleRevisionsAdmin):
         context.update(
             fieldsets_before_sections=self.FIELDSETS_BEFORE_SECTIONS,
             fieldsets_before_saving=fieldsets - 1,
+            # What one save may send: the form checks it before sending (article-form.js).
+            request_limits={
+                "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+                "max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+                "max_sections": rendering.MAX_SECTIONS,
+                "max_chars": rendering.MAX_ARTICLE_CHARS,
+            },
         )
         return super().render_change_form(request, context, *args, **kwargs)
 

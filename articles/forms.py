@@ -83,6 +83,13 @@ class SectionFormSet(forms.BaseInlineFormSet):
         super().clean()
         article = self.instance
         bodies = [form.cleaned_data.get("body", "") for form in self._kept_forms()]
+        if len(bodies) > rendering.MAX_SECTIONS:
+            raise forms.ValidationError(
+                f"The article has {len(bodies):,} sections; an article may hold "
+                f"{rendering.MAX_SECTIONS:,}. Move part of it into an article of its own and "
+                "link the two. Nothing has been saved yet; your text is still here.",
+                code="too_many_sections",
+            )
         total = sum(map(len, [article.intro or "", article.conclusion or "", *bodies]))
         limit = rendering.MAX_ARTICLE_CHARS
         if total > limit:

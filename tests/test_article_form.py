@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from articles import rendering
 from articles.models import Section
 from tests.admin_forms import open_form
 
@@ -187,3 +188,77 @@ def test_a_script_adding_a_section_with_a_taken_heading_gets_a_free_anchor(make_
     article = make_article(sections=1)
     section = Section.objects.create(article=article, heading="Section 1", body="x")
     assert section.anchor == "section-1-2"
+
+
+# Any length the limits allow: the request limits follow the article limits.
+
+
+def _form_as_a_browser_sends_it(html):
+    """Every field the form submits, Django's hidden template rows included."""
+    form = html[html.index('id="article_form"') : html.index("</form>")]
+    return re.findall(r'<(?:input|textarea|select)[^>]*\sname="([^"]+)"', form)
+
+
+def test_an_article_of_300_sections_saves(admin_client, make_article, settings):
+    article = make_article(sections=rendering.MAX_SECTIONS, published=False)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    html = admin_client.get(url).content.decode()
+    names = [n for n in _form_as_a_browser_sends_it(html) if not n.endswith("-DELETE")]
+    assert len(names) + rendering.MAX_SECTIONS <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    data = open_form(admin_client, url)
+    data["sections-299-body"] = "The last section, **edited**."
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert "<strong>edited</strong>" in article.sections.last().body_html
+
+
+def test_the_largest_article_fits_in_one_request(settings):
+    # Every character as a browser may send it: four UTF-8 bytes, each as %XX.
+    largest = rendering.MAX_ARTICLE_CHARS + rendering.MAX_SECTIONS * (200 + 100)
+    assert largest * 12 <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def test_more_sections_than_an_article_may_hold_is_a_form_error(
+    admin_client, make_article, monkeypatch
+):
+    monkeypatch.setattr(rendering, "MAX_SECTIONS", 5)
+    article = make_article(sections=5, published=False)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = open_form(admin_client, url)
+    data.update(
+        {
+            "sections-TOTAL_FORMS": "6",
+            "sections-5-heading": "One too many",
+            "sections-5-body": "Kept in the form.",
+            "sections-5-position": "6",
+        }
+    )
+    response = admin_client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The article has 6 sections; an article may hold 5." in html
+    assert "Kept in the form." in html
+    assert article.sections.count() == 5
+
+
+def test_a_request_too_large_to_read_is_a_page_that_says_why(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    response = client.post("/admin/login/", {"username": "x" * 2_000})
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    assert "300 sections" in html
+
+
+def test_a_request_with_too_many_fields_is_a_page_that_says_why(admin_client, change_url, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+    data = open_form(admin_client, change_url)
+    response = admin_client.post(change_url, {**data, **{f"x{n}": "" for n in range(60)}})
+    assert response.status_code == 413
+    assert "Nothing was saved" in response.content.decode()
+
+
+def test_the_change_form_tells_the_browser_the_request_limits(admin_client, change_url, settings):
+    html = admin_client.get(change_url).content.decode()
+    assert f'data-max-fields="{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}"' in html
+    assert f'data-max-bytes="{settings.DATA_UPLOAD_MAX_MEMORY_SIZE}"' in html
