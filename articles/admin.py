@@ -3,6 +3,11 @@
 from datetime import timedelta
 
 import reversion
+from adminsortable2.admin import (
+    CustomInlineFormSetMixin,
+    SortableAdminBase,
+    SortableInlineAdminMixin,
+)
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
@@ -51,16 +56,26 @@ def _when(moment):
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
 
-class SectionInline(admin.StackedInline):
+class SortableSectionFormSet(CustomInlineFormSetMixin, SectionFormSet):
+    """Positions come from the form's order (dragged, or moved with the Move up and Move
+    down buttons); a new section goes after the last one."""
+
+
+class SectionInline(SortableInlineAdminMixin, admin.StackedInline):
+    """Sections in page order. django-admin-sortable2 drags saved sections by their title
+    bar and keeps `position` in a hidden field; its own move controls are click-only, so
+    the template has Move up and Move down buttons instead (static/js/section-order.js)."""
+
     model = Section
     form = SectionForm
-    formset = SectionFormSet
+    formset = SortableSectionFormSet
+    template = "admin/articles/article/sections_inline.html"
     extra = 0
     max_num = rendering.MAX_SECTIONS  # "Add another Section" goes away at the limit
     # The anchor is made from the heading on the first save (SectionFormSet): folded away
     # for those who mean to change it.
     fieldsets = [
-        (None, {"fields": ["position", "heading", "body"]}),
+        (None, {"fields": ["heading", "body", "position"]}),
         ("Link within the page", {"fields": ["anchor"], "classes": ["collapse"]}),
     ]
     formfield_overrides = MARKDOWN_WIDGETS
@@ -144,7 +159,7 @@ STATE_LABELS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleRevisionsAdmin):
+class ArticleAdmin(SortableAdminBase, ArticleRevisionsAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline, UpdateNoteInline]
     formfield_overrides = MARKDOWN_WIDGETS
@@ -202,7 +217,12 @@ class ArticleAdmin(ArticleRevisionsAdmin):
 
     class Media:
         # Editors in new inline rows, and upload errors shown (see the script).
-        js = ["js/markdownx-admin.js", "js/admin-accessibility.js", "js/article-form.js"]
+        js = [
+            "js/markdownx-admin.js",
+            "js/admin-accessibility.js",
+            "js/article-form.js",
+            "js/section-order.js",
+        ]
         css = {"all": ["css/admin-markdown.css", "css/admin-revisions.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -65,7 +65,6 @@ def _new_section(data, index, heading, body="Text.", **fields):
     data.update(
         {
             "sections-TOTAL_FORMS": str(index + 1),
-            f"sections-{index}-position": str(index + 1),
             f"sections-{index}-heading": heading,
             f"sections-{index}-body": body,
             **{f"sections-{index}-{name}": value for name, value in fields.items()},
@@ -262,3 +261,36 @@ def test_the_change_form_tells_the_browser_the_request_limits(admin_client, chan
     html = admin_client.get(change_url).content.decode()
     assert f'data-max-fields="{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}"' in html
     assert f'data-max-bytes="{settings.DATA_UPLOAD_MAX_MEMORY_SIZE}"' in html
+
+
+# Reordering: positions from the form's order; new sections last.
+
+
+def test_a_new_section_goes_last(admin_client, seed_article, change_url):
+    data = open_form(admin_client, change_url)
+    _new_section(data, 6, "Safety")
+    assert admin_client.post(change_url, data).status_code == 302
+    assert seed_article.sections.last().heading == "Safety"
+    assert seed_article.sections.last().position == 7
+
+
+def test_positions_are_hidden_and_saved_sections_have_move_buttons(admin_client, change_url):
+    html = admin_client.get(change_url).content.decode()
+    assert re.search(r'<input type="hidden" name="sections-0-position"[^>]*class="_reorder_"', html)
+    row = html[html.index('id="sections-0"') : html.index('id="sections-1"')]
+    assert '<button type="button" class="button" data-move="up">Move up</button>' in row
+    assert '<button type="button" class="button" data-move="down">Move down</button>' in row
+    template_row = html[html.index('id="sections-empty"') :]
+    assert "data-move" not in template_row[: template_row.index("</fieldset>")]
+
+
+def test_saving_positions_puts_the_sections_in_that_order_on_the_page(
+    admin_client, seed_article, change_url
+):
+    headings = list(seed_article.sections.values_list("heading", flat=True))
+    data = open_form(admin_client, change_url)
+    for index in range(6):  # reversed
+        data[f"sections-{index}-position"] = str(6 - index)
+    assert admin_client.post(change_url, data).status_code == 302
+    html = admin_client.get(seed_article.get_absolute_url() + "?draft").content.decode()
+    assert _positions(html, headings) == headings[::-1]

@@ -36,7 +36,6 @@ def test_add_section_with_live_preview_and_publish_related_article(
     page.get_by_role("button", name="Add another Section").click()
     row = page.locator("#sections-6")
     row.get_by_label("Heading").press_sequentially("Taking It With Melatonin")
-    row.get_by_label("Position").fill("7")
     row.locator("textarea").fill("Some readers take it **together** with melatonin.")
 
     # The new row's preview renders through the staff-only, sanitised endpoint.

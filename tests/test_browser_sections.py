@@ -86,3 +86,62 @@ def test_without_the_check_the_server_says_why_and_back_keeps_the_input(
     expect(page.locator("main")).to_contain_text("Nothing was saved")
     page.go_back()
     expect(page.locator("#id_sections-0-body")).to_have_value(long_text)
+
+
+def reader_headings(page, live_server, article):
+    page.goto(f"{live_server.url}{article.get_absolute_url()}?draft")
+    return page.locator("section.prose > h2").all_inner_texts()
+
+
+def test_reorder_sections_by_keyboard_and_the_page_follows(editor_page, live_server, seed_article):
+    page = editor_page
+    before = reader_headings(page, live_server, seed_article)
+    page.goto(change_url(live_server, seed_article))
+    down = page.locator("#sections-0").get_by_role("button", name="Move down")
+    down.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Space")
+    expect(down).to_be_focused()
+    expect(page.locator("#section-move-status")).to_have_text(
+        f"“{before[0]}” moved to position 3 of 6."
+    )
+    up = page.locator("#sections-5").get_by_role("button", name="Move up")
+    up.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    after = reader_headings(page, live_server, seed_article)
+    assert after == [before[1], before[2], before[0], before[3], before[5], before[4]]
+
+
+def test_reorder_sections_by_dragging_and_the_page_follows(editor_page, live_server, seed_article):
+    page = editor_page
+    before = reader_headings(page, live_server, seed_article)
+    page.goto(change_url(live_server, seed_article))
+    # SortableJS follows the mouse through the browser's own drag and drop: the second
+    # section's title bar onto the first's, both in view.
+    page.locator("#sections-0").evaluate("row => row.scrollIntoView()")
+    source = page.locator("#sections-1 h3").bounding_box()
+    target = page.locator("#sections-0 h3").bounding_box()
+    page.mouse.move(source["x"] + 20, source["y"] + source["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 20, target["y"] + 2, steps=20)
+    page.mouse.up()
+    expect(page.locator("#sections-1 input._reorder_")).to_have_value("1")
+    expect(page.locator("#sections-0 input._reorder_")).to_have_value("2")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    after = reader_headings(page, live_server, seed_article)
+    assert after == [before[1], before[0], *before[2:]]
+
+
+def test_a_new_section_goes_last_on_the_page(editor_page, live_server, seed_article):
+    page = editor_page
+    page.goto(change_url(live_server, seed_article))
+    page.get_by_role("button", name="Add another Section").click()
+    row = page.locator("#sections-6")
+    row.get_by_label("Heading").fill("Safety")
+    row.locator("textarea").fill("Ask a pharmacist.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert reader_headings(page, live_server, seed_article)[-1] == "Safety"
