@@ -1,5 +1,6 @@
 """The editors' admin: articles with their sections inline, revisions, previews, trash."""
 
+from dataclasses import asdict
 from datetime import timedelta
 
 import reversion
@@ -15,7 +16,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import formats, timezone
@@ -27,8 +28,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from . import notifications, previews, publishing, rendering, review
-from .checks import run_checks
+from . import checks, notifications, previews, publishing, rendering, review
 from .forms import ArticleAdminForm, SectionForm, SectionFormSet
 from .models import (
     Approval,
@@ -222,6 +222,7 @@ class ArticleAdmin(SortableAdminBase, ArticleRevisionsAdmin):
             "js/admin-accessibility.js",
             "js/article-form.js",
             "js/section-order.js",
+            "js/content-checks.js",
         ]
         css = {"all": ["css/admin-markdown.css", "css/admin-revisions.css"]}
 
@@ -450,6 +451,11 @@ class ArticleAdmin(SortableAdminBase, ArticleRevisionsAdmin):
                 name="articles_article_review",
             ),
             path(
+                "<path:object_id>/checks/",
+                view(self.live_checks_view),
+                name="articles_article_checks",
+            ),
+            path(
                 "<path:object_id>/publish/",
                 view(self.publish_view),
                 name="articles_article_publish",
@@ -471,7 +477,7 @@ class ArticleAdmin(SortableAdminBase, ArticleRevisionsAdmin):
             if request.method == "GET":
                 self._ensure_first_revision(request, article)
             # Run only if the form is shown (not for a save that redirects).
-            checks = SimpleLazyObject(lambda: run_checks(article))
+            content_checks = SimpleLazyObject(lambda: checks.run_checks(article))
             standing = SimpleLazyObject(article.publishing)
             against_live = SimpleLazyObject(
                 lambda: compare_pages(
@@ -479,7 +485,7 @@ class ArticleAdmin(SortableAdminBase, ArticleRevisionsAdmin):
                 )
             )
             extra_context = {
-                "content_checks": checks,
+                "content_checks": content_checks,
                 "review": SimpleLazyObject(lambda: review.standing(article)),
                 # What the page shows, so approving or publishing it is of exactly this.
                 "seen_fingerprint": SimpleLazyObject(
@@ -576,6 +582,24 @@ class ArticleAdmin(SortableAdminBase, ArticleRevisionsAdmin):
                 self.log_change(request, article, "Published.")
                 messages.success(request, f"“{article}” is live now: readers get this draft.")
         return redirect("admin:articles_article_change", article.pk)
+
+    def live_checks_view(self, request, object_id):
+        """The content checks of the draft as typed in its change form (POSTed by
+        static/js/content-checks.js): rendered in memory, written nowhere, answered as JSON
+        to those who may change the article."""
+        article = self._article_or_404(request, object_id, self.has_change_permission)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            draft = checks.typed_draft(article, request.POST)
+        except checks.TooLongToCheck:
+            return JsonResponse(
+                {"error": "Too long to check as you type: saving says what to shorten."},
+                status=413,
+            )
+        return JsonResponse(
+            {"checks": [asdict(check) for check in checks.run_checks(article, draft)]}
+        )
 
     def share_preview_view(self, request, object_id):
         article = self._article_or_404(request, object_id, self.has_change_permission)

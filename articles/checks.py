@@ -1,10 +1,13 @@
 """Content checks shown on an article's change form: what the article still lacks.
 
-Like Wagtail's content checker, they inform and never block a save. They read the article
-as saved (its stored HTML), so an editor sees them change after saving.
+Like Wagtail's content checker, they inform and never block a save. The change form shows
+them for the article as saved (its stored HTML), then, as the editor types, for the draft
+as typed (`typed_draft`: the form's text rendered in memory, through the same pipeline,
+written nowhere), with the same checks and the same words.
 """
 
 import math
+from copy import copy
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -12,7 +15,8 @@ from urllib.parse import urlsplit
 from django.urls import Resolver404, resolve
 from django.utils import formats
 
-from .models import LiveVersion, SlugRedirect
+from . import rendering
+from .models import LiveVersion, Section, SlugRedirect, free_anchor, plain_text
 from .rendering import TEMPLATE_IDS
 
 WORDS_PER_MINUTE = 200
@@ -45,7 +49,7 @@ class _Scan(HTMLParser):
             self.links.append(attrs["href"])
 
 
-def _scan(article, sections):
+def _scan(article, sections, citations):
     """The page as readers get it: h1 title, intro, each section as h2 + body, conclusion."""
     scan = _Scan()
     scan.headings.append(1)
@@ -56,7 +60,7 @@ def _scan(article, sections):
         scan.feed(section.body_html)
     scan.feed(article.conclusion_html)
     # The page's own targets: the references list and its headings.
-    scan.ids |= {f"ref-{n}" for n in range(1, article.citations.count() + 1)}
+    scan.ids |= {f"ref-{n}" for n in range(1, citations + 1)}
     scan.ids |= TEMPLATE_IDS
     return scan
 
@@ -102,13 +106,13 @@ def _broken_links(links, ids):
     return broken
 
 
-def _review_check(article):
+def _review_check(article, typed_changes):
     """Whether a medical reviewer approved this draft exactly as it is now."""
-    approval = article.approvals.select_related("reviewer").first()
+    approval = article.approvals.select_related("reviewer").first() if article.pk else None
     if approval is None:
         return Check("Medical review", False, "Not medically reviewed yet.")
     when = formats.date_format(approval.approved_at.date())
-    if approval.fingerprint != article.draft_fingerprint:
+    if typed_changes or approval.fingerprint != article.draft_fingerprint:
         return Check(
             "Medical review",
             False,
@@ -126,15 +130,22 @@ def _review_check(article):
     )
 
 
-def run_checks(article):
-    sections = list(article.sections.all())
-    scan = _scan(article, sections)
-    words = len(article.search_text.split()) + len(article.title.split())
+def run_checks(article, draft=None):
+    """The checks of the article as saved, or of a `TypedDraft` of it."""
+    if draft is None:
+        sections, citations = list(article.sections.all()), article.citations.count()
+        search_text, typed_changes = article.search_text, False
+    else:
+        article, sections, citations = draft.article, draft.sections, draft.citations
+        search_text, typed_changes = draft.search_text, draft.changed
+    scan = _scan(article, sections, citations)
+    words = len(search_text.split()) + len(article.title.split())
     minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
     checks = [Check("Length", True, f"{words} words, about {minutes} min to read.")]
 
-    cited = {section.pk for section in sections if 'class="citation"' in section.body_html}
-    uncited = [section.heading for section in sections if section.pk not in cited]
+    uncited = [
+        section.heading for section in sections if 'class="citation"' not in section.body_html
+    ]
     if uncited:
         checks.append(
             Check(
@@ -173,7 +184,7 @@ def run_checks(article):
         )
     )
 
-    checks.append(_review_check(article))
+    checks.append(_review_check(article, typed_changes))
 
     broken = _broken_links(scan.links, scan.ids)
     checks.append(
@@ -184,3 +195,89 @@ def run_checks(article):
         )
     )
     return checks
+
+
+@dataclass
+class TypedDraft:
+    """An article as its change form holds it, rendered in memory; nothing is saved."""
+
+    article: object
+    sections: list
+    citations: int
+    search_text: str
+    changed: bool  # differs from the draft as saved (so an approval of that would not hold)
+
+
+class TooLongToCheck(Exception):
+    """More text than the article limits allow: saving would refuse it, and say why."""
+
+
+def typed_draft(article, data):
+    """The draft as typed in the change form (`data`: its fields, as posted), rendered in
+    memory through the same pipeline as a save: the sections in the order of their
+    positions, without those marked for deletion, new ones last with the anchors a save
+    would give them. Raises TooLongToCheck over the article limits."""
+    saved = list(article.sections.all())
+    by_pk = {str(section.pk): section for section in saved}
+    typed = {
+        "title": data.get("title", ""),
+        "subtitle": data.get("subtitle", ""),
+        "summary": data.get("summary", ""),
+        "intro": rendering.normalise(data.get("intro", "")),
+        "conclusion": rendering.normalise(data.get("conclusion", "")),
+    }
+    changed = any(getattr(article, name) != value for name, value in typed.items())
+    rows = []
+    total = data.get("sections-TOTAL_FORMS", "")
+    count = int(total) if total.isascii() and total.isdigit() else 0
+    for n in range(min(count, rendering.MAX_SECTIONS + 1)):
+        row = {
+            name: data.get(f"sections-{n}-{name}", "")
+            for name in ("id", "position", "heading", "anchor", "body", "DELETE")
+        }
+        if row["DELETE"] or not (row["heading"] or row["body"] or row["id"]):
+            continue  # marked for deletion, or a new row left empty: a save skips it too
+        position = row["position"]
+        # As a save orders them: by position; new sections (no position yet) last.
+        order = int(position) if position.isascii() and position.isdigit() else 0
+        row["order"] = (order or float("inf"), n)
+        row["body"] = rendering.normalise(row["body"])
+        rows.append(row)
+    rows.sort(key=lambda row: row["order"])
+    texts = [typed["intro"], typed["conclusion"], *(row["body"] for row in rows)]
+    if len(rows) > rendering.MAX_SECTIONS or (
+        max(map(len, texts)) > rendering.MAX_FIELD_CHARS
+        or sum(map(len, texts)) > rendering.MAX_ARTICLE_CHARS
+    ):
+        raise TooLongToCheck
+    taken = {row["anchor"] for row in rows if row["anchor"]}
+    sections = []
+    for row in rows:
+        anchor = row["anchor"] or free_anchor(row["heading"], taken)
+        taken.add(anchor)
+        original = by_pk.get(row["id"])
+        sections.append(
+            Section(
+                pk=original.pk if original else None,
+                heading=row["heading"],
+                anchor=anchor,
+                body=row["body"],
+            )
+        )
+    changed = changed or [(s.pk, s.heading, s.anchor, s.body) for s in sections] != [
+        (s.pk, s.heading, s.anchor, s.body) for s in saved
+    ]
+    draft = copy(article)
+    for name, value in typed.items():
+        setattr(draft, name, value)
+    document, _ = draft.render(sections)
+    draft.intro_html, *bodies, draft.conclusion_html = document.html
+    for section, html in zip(sections, bodies, strict=True):
+        section.body_html = html
+    return TypedDraft(
+        article=draft,
+        sections=sections,
+        citations=len(document.citations),
+        search_text=plain_text(draft, sections),
+        changed=changed,
+    )

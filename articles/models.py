@@ -220,6 +220,18 @@ class Article(models.Model):
         """draft, scheduled, live, changed (live, with a draft that differs) or expired."""
         return self.publishing().state
 
+    def render(self, sections):
+        """The article's Markdown (its intro, these sections in this order, its conclusion)
+        rendered as one document, written nowhere: (the Document, the cited references by
+        key). rerender() stores it; the change form's live content checks only read it."""
+        texts = [self.intro, *(section.body for section in sections), self.conclusion]
+        keys = rendering.cited_keys(*texts)
+        known = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
+        document = rendering.render_document(
+            texts, known_keys=known, reserved_ids={section.anchor for section in sections}
+        )
+        return document, known
+
     def rerender(self):
         """Render all of the article's Markdown as one document and store the result.
 
@@ -228,24 +240,16 @@ class Article(models.Model):
         update(), so it sends no signals of its own. Returns True if any HTML changed.
         """
         sections = list(self.sections.all())
-        texts = [self.intro, *(section.body for section in sections), self.conclusion]
-        keys = rendering.cited_keys(*texts)
-        known = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
-        document = rendering.render_document(
-            texts, known_keys=known, reserved_ids={section.anchor for section in sections}
-        )
+        document, known = self.render(sections)
         intro_html, *bodies, conclusion_html = document.html
         changed = (intro_html, conclusion_html) != (self.intro_html, self.conclusion_html)
         self.intro_html, self.conclusion_html = intro_html, conclusion_html
-        plain = [rendering.to_plain_text(intro_html)]
         for section, html in zip(sections, bodies, strict=True):
             if html != section.body_html:
                 changed = True
                 Section.objects.filter(pk=section.pk).update(body_html=html)
                 section.body_html = html
-            plain += [section.heading, rendering.to_plain_text(html)]
-        plain.append(rendering.to_plain_text(conclusion_html))
-        self.search_text = "\n".join(text for text in plain if text)
+        self.search_text = plain_text(self, sections)
         Article.objects.filter(pk=self.pk).update(
             intro_html=self.intro_html,
             conclusion_html=self.conclusion_html,
@@ -277,6 +281,16 @@ class Article(models.Model):
     def byline(self):
         """The authors as readers see them: names, never user names."""
         return ", ".join(person.name for person in self.authors.all())
+
+
+def plain_text(article, sections):
+    """The rendered article as plain text, for search and word counts: intro, each
+    section's heading and body, conclusion."""
+    plain = [rendering.to_plain_text(article.intro_html)]
+    for section in sections:
+        plain += [section.heading, rendering.to_plain_text(section.body_html)]
+    plain.append(rendering.to_plain_text(article.conclusion_html))
+    return "\n".join(text for text in plain if text)
 
 
 # Fields the system keeps with update(), never from a form: a stale copy of the row must

@@ -145,3 +145,26 @@ def test_a_new_section_goes_last_on_the_page(editor_page, live_server, seed_arti
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert reader_headings(page, live_server, seed_article)[-1] == "Safety"
+
+
+def test_content_checks_follow_the_typing(editor_page, live_server, seed_article):
+    page = editor_page
+    page.goto(change_url(live_server, seed_article))
+    panel = page.locator(".content-checks")
+    expect(panel).to_contain_text("as last saved")
+    expect(panel).to_contain_text("No broken internal links.")
+    page.locator("#id_intro").fill("#### Too deep\n\nSee [nowhere](/articles/no-such-article/).")
+    expect(panel).to_contain_text("as typed, not saved yet")
+    expect(panel).to_contain_text("Broken: /articles/no-such-article/")
+    expect(panel).to_contain_text("Skipped levels: h1 → h4.")
+    page.locator("#id_intro").fill("Fixed.")
+    expect(panel).to_contain_text("No broken internal links.")
+    expect(panel).to_contain_text("No heading skips a level.")
+    # Moving a section is a change too: the list of uncited sections follows the order.
+    first = seed_article.sections.first().heading
+    page.locator("#sections-0").get_by_role("button", name="Move down").click()
+    expect(panel.locator("li", has_text="Sections cite sources")).not_to_contain_text(
+        f"sections cite no reference: “{first}”"
+    )
+    seed_article.refresh_from_db()
+    assert seed_article.intro != "Fixed."  # nothing was saved

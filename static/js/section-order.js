@@ -44,5 +44,7 @@ document.addEventListener("click", (event) => {
       section.querySelector("input._reorder_").value = `${index + 1}`;
     });
   button.focus();
+  // The order changed: whatever follows the form (the live content checks) hears of it.
+  row.querySelector("input._reorder_").dispatchEvent(new Event("change", { bubbles: true }));
   sectionStatus().textContent = `“${heading}” moved to position ${to + 1} of ${rows.length}.`;
 });
