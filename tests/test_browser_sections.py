@@ -4,6 +4,7 @@ drag and by keyboard, long articles, over-limit saves, and content checks while 
 import pytest
 from playwright.sync_api import expect
 
+from articles import rendering
 from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
@@ -168,3 +169,21 @@ def test_content_checks_follow_the_typing(editor_page, live_server, seed_article
     )
     seed_article.refresh_from_db()
     assert seed_article.intro != "Fixed."  # nothing was saved
+
+
+def test_one_section_over_the_limit_is_a_form_error_that_keeps_the_input(
+    editor_page, live_server, seed_article, monkeypatch
+):
+    monkeypatch.setattr(rendering, "MAX_SECTIONS", 6)  # the seed article has six
+    page = editor_page
+    page.goto(change_url(live_server, seed_article))
+    page.get_by_role("button", name="Add another Section").click()
+    row = page.locator("#sections-6")
+    row.get_by_label("Heading").fill("One Too Many")
+    row.locator("textarea").fill("Words the editor must not lose.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errorlist")).to_contain_text(
+        "The article has 7 sections; an article may hold 6."
+    )
+    expect(page.locator("#sections-6 textarea")).to_have_value("Words the editor must not lose.")
+    assert seed_article.sections.count() == 6
