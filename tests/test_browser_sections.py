@@ -187,3 +187,13 @@ def test_one_section_over_the_limit_is_a_form_error_that_keeps_the_input(
     )
     expect(page.locator("#sections-6 textarea")).to_have_value("Words the editor must not lose.")
     assert seed_article.sections.count() == 6
+
+
+def test_on_a_phone_a_long_title_bar_runs_over_nothing(editor_page, live_server, seed_article):
+    page = editor_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(change_url(live_server, seed_article))
+    row = page.locator("#sections-1")
+    delete = row.locator("h3 .delete").bounding_box()
+    buttons = row.locator(".section-move").bounding_box()
+    assert delete["y"] + delete["height"] <= buttons["y"]
