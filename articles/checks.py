@@ -219,10 +219,10 @@ def typed_draft(article, data):
     would give them. Raises TooLongToCheck over the article limits."""
     saved = list(article.sections.all())
     by_pk = {str(section.pk): section for section in saved}
-    typed = {
-        "title": data.get("title", ""),
-        "subtitle": data.get("subtitle", ""),
-        "summary": data.get("summary", ""),
+    typed = {  # as the form cleans them: text boxes stripped, Markdown with LF line ends
+        "title": data.get("title", "").strip(),
+        "subtitle": data.get("subtitle", "").strip(),
+        "summary": data.get("summary", "").strip(),
         "intro": rendering.normalise(data.get("intro", "")),
         "conclusion": rendering.normalise(data.get("conclusion", "")),
     }
@@ -235,6 +235,7 @@ def typed_draft(article, data):
             name: data.get(f"sections-{n}-{name}", "")
             for name in ("id", "position", "heading", "anchor", "body", "DELETE")
         }
+        row["heading"], row["anchor"] = row["heading"].strip(), row["anchor"].strip()
         if row["DELETE"] or not (row["heading"] or row["body"] or row["id"]):
             continue  # marked for deletion, or a new row left empty: a save skips it too
         position = row["position"]

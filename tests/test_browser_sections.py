@@ -197,3 +197,20 @@ def test_on_a_phone_a_long_title_bar_runs_over_nothing(editor_page, live_server,
     delete = row.locator("h3 .delete").bounding_box()
     buttons = row.locator(".section-move").bounding_box()
     assert delete["y"] + delete["height"] <= buttons["y"]
+
+
+def test_content_checks_follow_a_drag(editor_page, live_server, seed_article):
+    first, second = seed_article.sections.values_list("heading", flat=True)[:2]
+    page = editor_page
+    page.goto(change_url(live_server, seed_article))
+    uncited = page.locator(".content-checks li", has_text="Sections cite sources")
+    expect(uncited).to_contain_text(f"“{first}”, “{second}”")
+    page.locator("#sections-0").evaluate("row => row.scrollIntoView()")
+    source = page.locator("#sections-1 h3").bounding_box()
+    target = page.locator("#sections-0 h3").bounding_box()
+    page.mouse.move(source["x"] + 20, source["y"] + source["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 20, target["y"] + 2, steps=20)
+    page.mouse.up()
+    expect(uncited).to_contain_text(f"“{second}”, “{first}”")
+    expect(page.locator(".content-checks")).to_contain_text("as typed, not saved yet")

@@ -59,6 +59,8 @@ function scheduleChecks(event) {
   checksTimer = setTimeout(() => refreshChecks(form, panel), CHECKS_DELAY_MS);
 }
 
-// "change" too: sections moved or marked for deletion change what the checks read.
+// "change" too: moving a section (our buttons send it, and SortableJS in
+// django-admin-sortable2 sends one of its own while dragging) or marking one for deletion
+// changes what the checks read.
 document.addEventListener("input", scheduleChecks);
 document.addEventListener("change", scheduleChecks);
