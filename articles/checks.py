@@ -108,7 +108,7 @@ def _broken_links(links, ids):
 
 def _review_check(article, typed_changes):
     """Whether a medical reviewer approved this draft exactly as it is now."""
-    approval = article.approvals.select_related("reviewer").first() if article.pk else None
+    approval = article.approvals.select_related("reviewer").first()
     if approval is None:
         return Check("Medical review", False, "Not medically reviewed yet.")
     when = formats.date_format(approval.approved_at.date())
