@@ -1,8 +1,14 @@
 """The editors' admin: articles with their sections inline, revisions, previews, trash."""
 
+from dataclasses import asdict
 from datetime import timedelta
 
 import reversion
+from adminsortable2.admin import (
+    CustomInlineFormSetMixin,
+    SortableAdminBase,
+    SortableInlineAdminMixin,
+)
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
@@ -10,7 +16,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import formats, timezone
@@ -22,8 +28,18 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
 from reversion.admin import VersionAdmin
 
-from . import autosave, notifications, presence, previews, publishing, review, views
-from .checks import run_checks
+from . import (
+    autosave,
+    checks,
+    notifications,
+    presence,
+    previews,
+    publishing,
+    rendering,
+    review,
+    typed_drafts,
+    views,
+)
 from .forms import ArticleAdminForm, SectionForm, SectionFormSet
 from .models import (
     Approval,
@@ -52,13 +68,28 @@ def _when(moment):
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
 
-class SectionInline(admin.StackedInline):
+class SortableSectionFormSet(CustomInlineFormSetMixin, SectionFormSet):
+    """Positions come from the form's order (dragged, or moved with the Move up and Move
+    down buttons); a new section goes after the last one."""
+
+
+class SectionInline(SortableInlineAdminMixin, admin.StackedInline):
+    """Sections in page order. django-admin-sortable2 drags saved sections by their title
+    bar and keeps `position` in a hidden field; its own move controls are click-only, so
+    the template has Move up and Move down buttons instead (static/js/section-order.js)."""
+
     model = Section
     form = SectionForm
-    formset = SectionFormSet
+    formset = SortableSectionFormSet
+    template = "admin/articles/article/sections_inline.html"
     extra = 0
-    fields = ["position", "heading", "anchor", "body"]
-    prepopulated_fields = {"anchor": ["heading"]}
+    max_num = rendering.MAX_SECTIONS  # "Add another Section" goes away at the limit
+    # The anchor is made from the heading on the first save (SectionFormSet): folded away
+    # for those who mean to change it.
+    fieldsets = [
+        (None, {"fields": ["heading", "body", "position"]}),
+        ("Link within the page", {"fields": ["anchor"], "classes": ["collapse"]}),
+    ]
     formfield_overrides = MARKDOWN_WIDGETS
 
 
@@ -140,7 +171,7 @@ STATE_LABELS = {
 
 
 @admin.register(Article)
-class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
+class ArticleAdmin(PresenceAdminMixin, SortableAdminBase, ArticleRevisionsAdmin):
     form = ArticleAdminForm
     inlines = [SectionInline, UpdateNoteInline]
     formfield_overrides = MARKDOWN_WIDGETS
@@ -154,6 +185,11 @@ class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["supplements", "related", "authors"]
     actions = ["publish", "unpublish"]
+    # In page order: the writing fields (title, subtitle, intro), the sections (inline),
+    # the conclusion; then what is about the article rather than in it, the rarely used
+    # parts collapsed; the note for the history last, beside the save buttons.
+    # change_form.html places the sections inline after the first FIELDSETS_BEFORE_SECTIONS
+    # fieldsets and the other inlines before the last one.
     fieldsets = [
         (
             None,
@@ -161,8 +197,6 @@ class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
                 "fields": [
                     "title",
                     "subtitle",
-                    "slug",
-                    "summary",
                     "intro",
                     "opened_revision",
                     "opened_version",
@@ -170,21 +204,39 @@ class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
                 ]
             },
         ),  # fmt: skip
-        ("Conclusion", {"fields": ["conclusion"]}),
+        (None, {"fields": ["conclusion"]}),
         ("Topics and related articles", {"fields": ["supplements", "related"]}),
         ("Authors", {"fields": ["authors"]}),
-        ("Publishing", {"fields": ["publish_at", "expires_at", "unreviewed_reason"]}),
-        ("Review schedule", {"fields": ["next_review_due"]}),
+        (
+            "Search engines and address",
+            {"fields": ["summary", "slug"], "classes": ["collapse"]},
+        ),
+        (
+            "Publishing",
+            {
+                "fields": ["publish_at", "expires_at", "unreviewed_reason"],
+                "classes": ["collapse"],
+            },
+        ),
+        ("Review schedule", {"fields": ["next_review_due"], "classes": ["collapse"]}),
         (
             "Old addresses",
             {"fields": ["take_over_address"], "classes": ["collapse"]},
         ),
         ("Saving", {"fields": ["revision_note"]}),
     ]
+    FIELDSETS_BEFORE_SECTIONS = 1
 
     class Media:
         # Editors in new inline rows, and upload errors shown (see the script).
-        js = ["js/markdownx-admin.js", "js/admin-accessibility.js", "js/autosave.js"]
+        js = [
+            "js/markdownx-admin.js",
+            "js/admin-accessibility.js",
+            "js/article-form.js",
+            "js/section-order.js",
+            "js/content-checks.js",
+            "js/autosave.js",
+        ]
         css = {
             "all": [
                 "css/admin-markdown.css",
@@ -347,6 +399,21 @@ class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
             for name, options in fieldsets
         ]
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        fieldsets = len(context["adminform"].fieldsets)
+        context.update(
+            fieldsets_before_sections=self.FIELDSETS_BEFORE_SECTIONS,
+            fieldsets_before_saving=fieldsets - 1,
+            # What one save may send: the form checks it before sending (article-form.js).
+            request_limits={
+                "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+                "max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+                "max_sections": rendering.MAX_SECTIONS,
+                "max_chars": rendering.MAX_ARTICLE_CHARS,
+            },
+        )
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def response_add(self, request, obj, post_url_continue=None):
         if self._publish_from_form(request, obj) is False:
             return redirect("admin:articles_article_change", obj.pk)
@@ -407,6 +474,11 @@ class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
                 name="articles_article_review",
             ),
             path(
+                "<path:object_id>/checks/",
+                view(self.live_checks_view),
+                name="articles_article_checks",
+            ),
+            path(
                 "<path:object_id>/publish/",
                 view(self.publish_view),
                 name="articles_article_publish",
@@ -443,7 +515,7 @@ class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
             if request.method == "GET":
                 self._ensure_first_revision(request, article)
             # Run only if the form is shown (not for a save that redirects).
-            checks = SimpleLazyObject(lambda: run_checks(article))
+            content_checks = SimpleLazyObject(lambda: checks.run_checks(article))
             standing = SimpleLazyObject(article.publishing)
             against_live = SimpleLazyObject(
                 lambda: compare_pages(
@@ -451,7 +523,7 @@ class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
                 )
             )
             extra_context = {
-                "content_checks": checks,
+                "content_checks": content_checks,
                 "review": SimpleLazyObject(lambda: review.standing(article)),
                 # What the page shows, so approving or publishing it is of exactly this.
                 "seen_fingerprint": SimpleLazyObject(
@@ -593,6 +665,24 @@ class ArticleAdmin(PresenceAdminMixin, ArticleRevisionsAdmin):
                 self.log_change(request, article, "Published.")
                 messages.success(request, f"“{article}” is live now: readers get this draft.")
         return redirect("admin:articles_article_change", article.pk)
+
+    def live_checks_view(self, request, object_id):
+        """The content checks of the draft as typed in its change form (POSTed by
+        static/js/content-checks.js): rendered in memory, written nowhere, answered as JSON
+        to those who may change the article."""
+        article = self._article_or_404(request, object_id, self.has_change_permission)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            draft = typed_drafts.typed_draft(article, request.POST)
+        except typed_drafts.TooLong:
+            return JsonResponse(
+                {"error": "Too long to check as you type: saving says what to shorten."},
+                status=413,
+            )
+        return JsonResponse(
+            {"checks": [asdict(check) for check in checks.run_checks(article, draft)]}
+        )
 
     def share_preview_view(self, request, object_id):
         article = self._article_or_404(request, object_id, self.has_change_permission)

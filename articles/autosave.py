@@ -9,21 +9,19 @@ they were. A save of the form empties the slot. The live preview renders the slo
 the article page's own template and pipeline (`page_from_form`).
 """
 
-import copy
-
 from django import forms
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.datastructures import MultiValueDict
 
-from . import rendering
-from .models import ArticleUpdate, Autosave, Citation, LiveVersion, Person, Section, Supplement
+from . import rendering, typed_drafts
+from .models import ArticleUpdate, Autosave, Citation, LiveVersion, Person, Supplement
 
 # Never kept: the CSRF token is the session's, not the editor's text.
 NOT_KEPT = {"csrfmiddlewaretoken"}
 # The article limits allow MAX_ARTICLE_CHARS of Markdown; the form adds headings, hidden
 # fields and relation ids around it.
 MAX_CHARS = rendering.MAX_ARTICLE_CHARS + 100_000
-# More section rows than any article may have: a forged count cannot make the preview loop.
+# More update-note rows than any article has: a forged count cannot make the preview loop.
 MAX_ROWS = 2_000
 
 
@@ -59,58 +57,39 @@ def _ids(values):
 
 def page_from_form(article, data):
     """The live version `article` would become with the form's fields `data` ({name:
-    [values]}), built in memory through the same pipeline as publishing; nothing is saved.
-    Raises TooLarge past the article limits (the page could not be saved either)."""
+    [values]}), built in memory through the same pipeline as publishing (the sections as
+    the live content checks read them: articles.typed_drafts); nothing is saved. Raises
+    TooLarge past the article limits (the page could not be saved either)."""
+    fields = MultiValueDict(data)
 
     def one(name, default=""):
-        values = data.get(name) or [default]
-        return str(values[-1])
+        return str(fields.get(name, default))
 
-    draft = copy.copy(article)  # the saved article stays as it is
-    for name in ["title", "subtitle", "summary", "slug", "intro", "conclusion"]:
-        setattr(draft, name, one(name, getattr(article, name)))
-    rows = []
-    count = one("sections-TOTAL_FORMS", "0")
-    for index in range(min(int(count) if count.isascii() and count.isdigit() else 0, MAX_ROWS)):
-        field = f"sections-{index}-{{}}".format
-        if one(field("DELETE")) in ("on", "true", "1"):
-            continue
-        heading = one(field("heading"))
-        anchor = one(field("anchor")) or slugify(heading) or f"section-{index + 1}"
-        position = one(field("position"))
-        order = int(position) if position.isascii() and position.isdigit() else index
-        rows.append(
-            (order, index, Section(heading=heading, anchor=anchor, body=one(field("body"))))
-        )
-    sections = [section for *_, section in sorted(rows, key=lambda row: row[:2])]
-    texts = [draft.intro, draft.conclusion, *(section.body for section in sections)]
-    if sum(map(len, texts)) > rendering.MAX_ARTICLE_CHARS or any(
-        len(text) > rendering.MAX_FIELD_CHARS for text in texts
-    ):
+    try:
+        typed = typed_drafts.typed_draft(article, fields)
+    except typed_drafts.TooLong as error:
         raise TooLarge(
             "This article is longer than the limits allow, so it cannot be previewed or "
             f"saved: one field may hold {rendering.MAX_FIELD_CHARS:,} characters, the "
             f"article {rendering.MAX_ARTICLE_CHARS:,}."
-        )
-    document, known = draft.render_texts(sections)
-    draft.intro_html, *bodies, draft.conclusion_html = document.html
-    for section, html in zip(sections, bodies, strict=True):
-        section.body_html = html
+        ) from error
+    draft = typed.article
+    draft.slug = one("slug", article.slug) or article.slug
     return LiveVersion.from_draft(
         draft,
-        sections=sections,
+        sections=typed.sections,
         citations=[
-            Citation(number=number, reference=known[key])
-            for number, key in enumerate(document.citations, start=1)
+            Citation(number=number, reference=typed.references[key])
+            for number, key in enumerate(typed.document.citations, start=1)
         ],
-        updates=_update_notes(data, one),
-        supplements=list(Supplement.objects.filter(pk__in=_ids(data.get("supplements", [])))),
-        related_ids=sorted(set(_ids(data.get("related", []))) - {article.pk}),
-        authors=list(Person.objects.filter(pk__in=_ids(data.get("authors", [])))),
+        updates=_update_notes(one),
+        supplements=list(Supplement.objects.filter(pk__in=_ids(fields.getlist("supplements")))),
+        related_ids=sorted(set(_ids(fields.getlist("related"))) - {article.pk}),
+        authors=list(Person.objects.filter(pk__in=_ids(fields.getlist("authors")))),
     )
 
 
-def _update_notes(data, one):
+def _update_notes(one):
     notes = []
     count = one("updates-TOTAL_FORMS", "0")
     for index in range(min(int(count) if count.isascii() and count.isdigit() else 0, MAX_ROWS)):

@@ -1,7 +1,9 @@
 """Content checks shown on an article's change form: what the article still lacks.
 
-Like Wagtail's content checker, they inform and never block a save. They read the article
-as saved (its stored HTML), so an editor sees them change after saving.
+Like Wagtail's content checker, they inform and never block a save. The change form shows
+them for the article as saved (its stored HTML), then, as the editor types, for the draft
+as typed (`typed_drafts.typed_draft`: the form's text rendered in memory, through the same pipeline,
+written nowhere), with the same checks and the same words.
 """
 
 import math
@@ -45,7 +47,7 @@ class _Scan(HTMLParser):
             self.links.append(attrs["href"])
 
 
-def _scan(article, sections):
+def _scan(article, sections, citations):
     """The page as readers get it: h1 title, intro, each section as h2 + body, conclusion."""
     scan = _Scan()
     scan.headings.append(1)
@@ -56,7 +58,7 @@ def _scan(article, sections):
         scan.feed(section.body_html)
     scan.feed(article.conclusion_html)
     # The page's own targets: the references list and its headings.
-    scan.ids |= {f"ref-{n}" for n in range(1, article.citations.count() + 1)}
+    scan.ids |= {f"ref-{n}" for n in range(1, citations + 1)}
     scan.ids |= TEMPLATE_IDS
     return scan
 
@@ -102,13 +104,13 @@ def _broken_links(links, ids):
     return broken
 
 
-def _review_check(article):
+def _review_check(article, typed_changes):
     """Whether a medical reviewer approved this draft exactly as it is now."""
     approval = article.approvals.select_related("reviewer").first()
     if approval is None:
         return Check("Medical review", False, "Not medically reviewed yet.")
     when = formats.date_format(approval.approved_at.date())
-    if approval.fingerprint != article.draft_fingerprint:
+    if typed_changes or approval.fingerprint != article.draft_fingerprint:
         return Check(
             "Medical review",
             False,
@@ -126,15 +128,22 @@ def _review_check(article):
     )
 
 
-def run_checks(article):
-    sections = list(article.sections.all())
-    scan = _scan(article, sections)
-    words = len(article.search_text.split()) + len(article.title.split())
+def run_checks(article, draft=None):
+    """The checks of the article as saved, or of a `TypedDraft` of it."""
+    if draft is None:
+        sections, citations = list(article.sections.all()), article.citations.count()
+        search_text, typed_changes = article.search_text, False
+    else:
+        article, sections, citations = draft.article, draft.sections, draft.citations
+        search_text, typed_changes = draft.search_text, draft.changed
+    scan = _scan(article, sections, citations)
+    words = len(search_text.split()) + len(article.title.split())
     minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
     checks = [Check("Length", True, f"{words} words, about {minutes} min to read.")]
 
-    cited = {section.pk for section in sections if 'class="citation"' in section.body_html}
-    uncited = [section.heading for section in sections if section.pk not in cited]
+    uncited = [
+        section.heading for section in sections if 'class="citation"' not in section.body_html
+    ]
     if uncited:
         checks.append(
             Check(
@@ -173,7 +182,7 @@ def run_checks(article):
         )
     )
 
-    checks.append(_review_check(article))
+    checks.append(_review_check(article, typed_changes))
 
     broken = _broken_links(scan.links, scan.ids)
     checks.append(

@@ -3,14 +3,15 @@ old addresses."""
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.db.models import F
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from markdownx.fields import MarkdownxFormField
 from reversion.models import Version
 
 from . import presence, publishing, rendering
-from .models import Article, Reference, Section, SlugRedirect
+from .models import Article, Reference, Section, SlugRedirect, free_anchor
 from .revisions import compare, latest_version
 
 
@@ -41,23 +42,54 @@ class SectionForm(forms.ModelForm):
         model = Section
         fields = ["position", "heading", "anchor", "body"]
         field_classes = {"body": MarkdownFormField}
+        help_texts = {
+            "anchor": "The end of this section's link: …/#muscle-relaxation. Made from the "
+            "heading when the section is first saved, and kept when the heading is reworded, "
+            "so links to it keep working. Change it only if you mean to: links to the old one "
+            "then stop leading here."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anchor"].required = False  # a new section gets one (SectionFormSet)
+
+    def clean_anchor(self):
+        anchor = self.cleaned_data["anchor"]
+        if anchor and rendering.is_page_id(anchor):
+            raise forms.ValidationError(
+                f"#{anchor} is a link the page itself uses: choose another anchor."
+            )
+        return anchor
 
     def clean_body(self):
         return validate_citations(self.cleaned_data["body"])
 
 
 class SectionFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        """The whole article (intro, sections, conclusion) within MAX_ARTICLE_CHARS. The
-        article form has already put its cleaned intro and conclusion on the instance."""
-        super().clean()
-        article = self.instance
-        bodies = [
-            form.cleaned_data.get("body", "")
+    def _kept_forms(self):
+        """The forms whose sections the save keeps or adds."""
+        return [
+            form
             for form in self.forms
             if form.has_changed() or form.instance.pk
             if not self._should_delete_form(form) and hasattr(form, "cleaned_data")
         ]
+
+    def clean(self):
+        """Anchors unique in the article, and the whole article (intro, sections,
+        conclusion) within MAX_ARTICLE_CHARS. The article form has already put its cleaned
+        intro and conclusion on the instance."""
+        self._give_anchors()
+        super().clean()
+        article = self.instance
+        bodies = [form.cleaned_data.get("body", "") for form in self._kept_forms()]
+        if len(bodies) > rendering.MAX_SECTIONS:
+            raise forms.ValidationError(
+                f"The article has {len(bodies):,} sections; an article may hold "
+                f"{rendering.MAX_SECTIONS:,}. Move part of it into an article of its own and "
+                "link the two. Nothing has been saved yet; your text is still here.",
+                code="too_many_sections",
+            )
         total = sum(map(len, [article.intro or "", article.conclusion or "", *bodies]))
         limit = rendering.MAX_ARTICLE_CHARS
         if total > limit:
@@ -67,6 +99,45 @@ class SectionFormSet(forms.BaseInlineFormSet):
                 "been saved yet; your text is still here.",
                 code="article_too_long",
             )
+
+    def _give_anchors(self):
+        """A typed anchor another section has is an error; a section without one (a new
+        section: editors need not see the field) gets one made from its heading, which it
+        keeps whatever its heading becomes."""
+        kept = self._kept_forms()
+        taken = {}
+        for form in kept:
+            anchor = form.cleaned_data.get("anchor")
+            if anchor and anchor in taken:
+                form.add_error(
+                    "anchor",
+                    f"Another section, “{taken[anchor]}”, already has the link #{anchor}: "
+                    "choose another anchor for this one.",
+                )
+            elif anchor:
+                taken[anchor] = form.cleaned_data.get("heading", "")
+        for form in kept:
+            heading = form.cleaned_data.get("heading")
+            if heading and not form.cleaned_data.get("anchor") and "anchor" not in form.errors:
+                anchor = free_anchor(heading, taken)
+                taken[anchor] = heading
+                form.cleaned_data["anchor"] = form.instance.anchor = anchor
+
+    def save_existing_objects(self, commit=True):
+        # An anchor may pass from one section to another in one save (two swapped, or one
+        # taken from a section deleted): first step the rows that give theirs up aside, to
+        # a value no slug can have, so no two rows ever hold the same one.
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk
+            and ("anchor" in form.changed_data or self._should_delete_form(form))
+        ]
+        if moving:
+            Section.objects.filter(pk__in=moving).update(
+                anchor=Concat(Value("~"), Cast("pk", CharField()))
+            )
+        return super().save_existing_objects(commit)
 
 
 # Fields about saving, not about the article: never named in its history.

@@ -220,9 +220,10 @@ class Article(models.Model):
         """draft, scheduled, live, changed (live, with a draft that differs) or expired."""
         return self.publishing().state
 
-    def render_texts(self, sections):
-        """The intro, `sections` and conclusion rendered as one document, and the references
-        it cites that exist: (rendering.Document, {key: Reference}). Stores nothing."""
+    def render(self, sections):
+        """The article's Markdown (its intro, these sections in this order, its conclusion)
+        rendered as one document, written nowhere: (the Document, the cited references by
+        key). rerender() stores it; the change form's live content checks only read it."""
         texts = [self.intro, *(section.body for section in sections), self.conclusion]
         keys = rendering.cited_keys(*texts)
         known = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
@@ -239,19 +240,16 @@ class Article(models.Model):
         update(), so it sends no signals of its own. Returns True if any HTML changed.
         """
         sections = list(self.sections.all())
-        document, known = self.render_texts(sections)
+        document, known = self.render(sections)
         intro_html, *bodies, conclusion_html = document.html
         changed = (intro_html, conclusion_html) != (self.intro_html, self.conclusion_html)
         self.intro_html, self.conclusion_html = intro_html, conclusion_html
-        plain = [rendering.to_plain_text(intro_html)]
         for section, html in zip(sections, bodies, strict=True):
             if html != section.body_html:
                 changed = True
                 Section.objects.filter(pk=section.pk).update(body_html=html)
                 section.body_html = html
-            plain += [section.heading, rendering.to_plain_text(html)]
-        plain.append(rendering.to_plain_text(conclusion_html))
-        self.search_text = "\n".join(text for text in plain if text)
+        self.search_text = plain_text(self, sections)
         Article.objects.filter(pk=self.pk).update(
             intro_html=self.intro_html,
             conclusion_html=self.conclusion_html,
@@ -283,6 +281,16 @@ class Article(models.Model):
     def byline(self):
         """The authors as readers see them: names, never user names."""
         return ", ".join(person.name for person in self.authors.all())
+
+
+def plain_text(article, sections):
+    """The rendered article as plain text, for search and word counts: intro, each
+    section's heading and body, conclusion."""
+    plain = [rendering.to_plain_text(article.intro_html)]
+    for section in sections:
+        plain += [section.heading, rendering.to_plain_text(section.body_html)]
+    plain.append(rendering.to_plain_text(article.conclusion_html))
+    return "\n".join(text for text in plain if text)
 
 
 # Fields the system keeps with update(), never from a form: a stale copy of the row must
@@ -328,6 +336,17 @@ class Publishing:
         return "draft"
 
 
+def free_anchor(heading, taken):
+    """A new section's anchor, made from its heading: a slug that no other section of the
+    article (`taken`) and nothing else on the page has. "Dosage" twice: dosage, dosage-2."""
+    base = slugify(heading)[:90] or "section"
+    anchor, n = base, 1
+    while anchor in taken or rendering.is_page_id(anchor):
+        n += 1
+        anchor = f"{base}-{n}"
+    return anchor
+
+
 class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(
@@ -352,7 +371,9 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.anchor:
-            self.anchor = slugify(self.heading)[:100]
+            # Made once, then kept when the heading is reworded: links to it keep working.
+            taken = Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk)
+            self.anchor = free_anchor(self.heading, set(taken.values_list("anchor", flat=True)))
         self.body = rendering.normalise(self.body)
         self.heading = rendering.without_placeholders(self.heading)
         super().save(*args, **kwargs)

@@ -13,8 +13,9 @@ reference keys that exist, and the ids the page already uses.
 Linear time: every rule here makes one pass (`make bench` measures the worst inputs). The
 task-list plugin's parent lookup is quadratic (seconds at 100,000 characters), and heading
 ids must be unique across the whole document, not one text: this module does both itself.
-Fields are limited to MAX_FIELD_CHARS and an article to MAX_ARTICLE_CHARS (forms and the
-preview endpoint say so to the editor).
+Fields are limited to MAX_FIELD_CHARS and an article to MAX_ARTICLE_CHARS in MAX_SECTIONS
+sections (forms and the preview endpoint say so to the editor; the site's request limits in
+mgsite.settings are derived from these).
 """
 
 import html
@@ -36,6 +37,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 # 3,000 words a field; 300,000 characters are 300 sections of 1,000.
 MAX_FIELD_CHARS = 20_000
 MAX_ARTICLE_CHARS = 300_000
+MAX_SECTIONS = 300
 # markdown-it stops parsing a text at this depth of nested blocks (lists count two levels
 # each, quotes one) and silently drops the rest of it: forms refuse such text instead
 # (`too_deeply_nested`). CommonMark's own 20 would cut a list nested ten deep.
@@ -156,6 +158,11 @@ class _State:
 
 def _generated(value):
     return GENERATED_ID.fullmatch(value) is not None
+
+
+def is_page_id(value):
+    """An id the article page or this pipeline gives out itself: no section anchor takes it."""
+    return value in TEMPLATE_IDS or _generated(value)
 
 
 def normalise(text):

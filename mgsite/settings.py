@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from articles.rendering import MAX_ARTICLE_CHARS, MAX_SECTIONS
 from mgsite.error_reporting import init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "markdownx",
+    "adminsortable2",
     "reversion",
     "axes",
     "csp",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Reads a POST before the CSRF check does: one too large to read is a page saying so.
+    "mgsite.request_limits.RequestLimitsMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -262,6 +266,17 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "mgsite")
 # Nobody, superusers included, reads another person's secret or recovery codes in the admin;
 # a superuser can still delete them (a lost phone).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Request limits, from the article limits (articles.rendering): saving the largest article
+# the forms accept always reaches the forms, so going over an article limit is a form error
+# that keeps the input, never Django's bare "Bad Request (400)". A section sends at most 7
+# fields (id, article, position, heading, anchor, body, DELETE); the rest of the change form
+# (the article's fields, review panel, update notes, template rows) sends under 500. Bytes:
+# the Markdown, headings and anchors (300 characters a section), and 20,000 characters of
+# other fields, at 12 bytes a character at worst (4 UTF-8 bytes, each sent as %XX). Over
+# these, the change form says so before sending (static/js/article-form.js), and a request
+# that comes all the same gets a page saying why (mgsite/request_limits.py).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_SECTIONS * 7 + 500
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * (MAX_ARTICLE_CHARS + MAX_SECTIONS * 300 + 20_000)
 
 # Markdown editing: markdownx's widget posts to these paths; articles.editor_views answers
 # them (staff only) through the same pipeline the page is rendered with.

@@ -11,3 +11,8 @@ def log_in(page, live_server, username, password):
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Content")).to_be_visible()
     return page
+
+
+def open_fieldset(page, name):
+    """Unfold one of the change form's collapsed fieldsets (Publishing, Old addresses...)."""
+    page.locator("summary", has=page.get_by_role("heading", name=name, exact=True)).click()

@@ -68,7 +68,7 @@ def test_duplicate_anchor_is_a_form_error_and_saves_nothing(admin_client, seed_a
     data["title"] = "Changed title"
     response = admin_client.post(change_url, data)
     assert response.status_code == 200
-    assert "Please correct the duplicate data for anchor" in response.content.decode()
+    assert "already has the link #muscle-relaxation" in response.content.decode()
     seed_article.refresh_from_db()
     assert seed_article.title == "Magnesium Glycinate for Sleep"
 

@@ -52,9 +52,11 @@ def test_public_pages_have_no_axe_violations(browser, live_server, site, scheme,
     assert found == {}
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_admin_change_form_has_no_axe_violations(
-    page, live_server, django_user_model, seed_article
+    page, live_server, django_user_model, seed_article, viewport
 ):
+    page.set_viewport_size(viewport)
     django_user_model.objects.create_superuser("editor", "", PASSWORD)
     log_in(page, live_server, "editor", PASSWORD)
     page.goto(f"{live_server.url}/admin/articles/article/{seed_article.pk}/change/")

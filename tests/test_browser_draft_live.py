@@ -7,7 +7,7 @@ then the page, search and the feed show it on the next request.
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import log_in
+from tests.browser import log_in, open_fieldset
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +35,7 @@ def test_save_keeps_readers_on_the_live_version_until_publish(
     # The editor changes the live article and saves: a draft.
     editor.goto(f"{live_server.url}/admin/articles/article/{seed_article.pk}/change/")
     editor.locator("#id_subtitle").fill(NEW_WORDS)
+    open_fieldset(editor, "Search engines and address")
     editor.locator("#id_summary").fill(f"{NEW_WORDS}: the summary lists and feeds show.")
     editor.get_by_role("button", name="Save", exact=True).click()
     expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")

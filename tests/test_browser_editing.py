@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import log_in
+from tests.browser import log_in, open_fieldset
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +36,6 @@ def test_add_section_with_live_preview_and_publish_related_article(
     page.get_by_role("button", name="Add another Section").click()
     row = page.locator("#sections-6")
     row.get_by_label("Heading").press_sequentially("Taking It With Melatonin")
-    expect(row.get_by_label("Anchor")).to_have_value("taking-it-with-melatonin")
-    row.get_by_label("Position").fill("7")
     row.locator("textarea").fill("Some readers take it **together** with melatonin.")
 
     # The new row's preview renders through the staff-only, sanitised endpoint.
@@ -70,6 +68,7 @@ def test_add_section_with_live_preview_and_publish_related_article(
     # A new supplement article, related to the magnesium one and published.
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     page.get_by_label("Title:", exact=True).press_sequentially("Glycine for Sleep")
+    open_fieldset(page, "Search engines and address")
     expect(page.get_by_label("Slug")).to_have_value("glycine-for-sleep")
     page.get_by_label("Summary").fill("What the amino acid glycine may do for sleep.")
     page.locator(".field-related .select2-search__field").press_sequentially("Magnesium")

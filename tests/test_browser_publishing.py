@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser import log_in
+from tests.browser import log_in, open_fieldset
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +48,7 @@ def test_scheduling_and_restores_leave_readers_what_was_published(
     # Schedule new words for tomorrow: visitors keep the live version until then.
     page.goto(change_url)
     tomorrow = timezone.localtime(timezone.now() + timedelta(days=1))
+    open_fieldset(page, "Publishing")
     page.locator("#id_publish_at_0").fill(tomorrow.strftime("%Y-%m-%d"))
     page.locator("#id_publish_at_1").fill(tomorrow.strftime("%H:%M:%S"))
     page.locator("#id_intro").fill("Words written for the scheduled launch.")

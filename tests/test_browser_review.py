@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from articles.models import Person
-from tests.browser import log_in
+from tests.browser import log_in, open_fieldset
 
 pytestmark = [pytest.mark.browser, pytest.mark.review_required]
 
@@ -86,6 +86,7 @@ def test_editor_reviewer_publisher_and_superuser(browser, live_server, sign_in, 
     expect(admin.locator(".errornote, .messagelist .error")).to_contain_text("no medical approval")
     admin.goto(change_url)
     expect(admin.locator(".review-state")).to_contain_text("Approval void")
+    open_fieldset(admin, "Publishing")
     admin.get_by_label("Publish without medical approval, because").fill("Typo in the subtitle.")
     admin.get_by_role("button", name="Save and publish").click()
     expect(admin.locator(".messagelist")).to_contain_text("is live now")
