@@ -52,11 +52,16 @@ def test_public_pages_have_no_axe_violations(browser, live_server, site, scheme,
     assert found == {}
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    ("viewport", "scheme"),
+    [(DESKTOP, "light"), (PHONE, "light"), (DESKTOP, "dark")],
+    ids=["desktop", "phone", "desktop-dark"],
+)
 def test_admin_change_form_has_no_axe_violations(
-    page, live_server, django_user_model, seed_article, viewport
+    page, live_server, django_user_model, seed_article, viewport, scheme
 ):
     page.set_viewport_size(viewport)
+    page.emulate_media(color_scheme=scheme)
     django_user_model.objects.create_superuser("editor", "", PASSWORD)
     log_in(page, live_server, "editor", PASSWORD)
     page.goto(f"{live_server.url}/admin/articles/article/{seed_article.pk}/change/")
