@@ -64,6 +64,11 @@ def _when(moment):
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
+def _clock(moment):
+    """A time today as the change form's notices print it, e.g. 14:52."""
+    return formats.date_format(timezone.localtime(moment), "H:i")
+
+
 # The admin maps TextField (MarkdownxField's parent) to a plain textarea; put the editor back.
 MARKDOWN_WIDGETS = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
@@ -555,11 +560,11 @@ class ArticleAdmin(PresenceAdminMixin, SortableAdminBase, ArticleRevisionsAdmin)
                 slot = autosave.store(request.user, article, request.POST)
             except autosave.TooLarge as error:
                 return JsonResponse({"error": str(error)}, status=413)
-            return JsonResponse({"saved_at": _when(slot.saved_at)})
+            return JsonResponse({"saved_at": _clock(slot.saved_at)})
         slot = autosave.found(request.user, article)
         if slot is None:
             return JsonResponse({"error": "Nothing unsaved is kept for this article."}, status=404)
-        return JsonResponse({"saved_at": _when(slot.saved_at), "data": slot.data})
+        return JsonResponse({"saved_at": _clock(slot.saved_at), "data": slot.data})
 
     def discard_autosave_view(self, request, object_id):
         article = self._article_or_404(request, object_id, self.has_change_permission)

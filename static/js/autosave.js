@@ -73,7 +73,7 @@ document.addEventListener("DOMContentLoaded", () => {
           .catch(() => ({}))
           .then((answer) => {
             if (response.ok) {
-              say(`Unsaved changes kept at ${answer.saved_at}. Save to make them the draft.`);
+              say(`Unsaved changes kept at ${answer.saved_at}: save to make them the draft.`);
               reloadPreview();
             } else {
               say(answer.error || `Your changes could not be kept (HTTP ${response.status}).`);
@@ -91,9 +91,11 @@ document.addEventListener("DOMContentLoaded", () => {
     return sending;
   };
 
+  let restoring = false;
+
   const changed = (event) => {
-    if (!event.isTrusted) {
-      return; // the page's own scripts filling in fields (select2, markdownx, restoring)
+    if (restoring) {
+      return; // our own filling in of kept changes: sent once, when it is done
     }
     if (event.target.closest("#live-preview, .review-actions, .medical-review")) {
       return; // the preview's own buttons and the review panel's boxes are not the article
@@ -108,8 +110,24 @@ document.addEventListener("DOMContentLoaded", () => {
   };
 
   form.addEventListener("input", changed);
-  form.addEventListener("change", changed);
-  form.addEventListener("submit", () => {
+  form.addEventListener("change", changed); // also moves and drags (static/js/section-order.js)
+  // The relation boxes (select2) announce changes as jQuery events only.
+  if (window.django && window.django.jQuery) {
+    window.django.jQuery(form).on("change", "select", changed);
+  }
+  form.addEventListener("submit", (event) => {
+    const submitter = event.submitter;
+    if (submitter && submitter.hasAttribute("formaction")) {
+      // A review step (comment, submit, approve, resolve) posts elsewhere and leaves the
+      // article's text behind: keep it in the slot first, so the form offers it back.
+      if (unsaved) {
+        navigator.sendBeacon(config.dataset.autosaveUrl, formData());
+        unsaved = false;
+      }
+      window.clearTimeout(timer);
+      submitted = true;
+      return;
+    }
     unsaved = false; // the server has it now (and empties the slot once it is saved)
     submitted = true;
     window.clearTimeout(timer);
@@ -120,6 +138,13 @@ document.addEventListener("DOMContentLoaded", () => {
       event.returnValue = ""; // the browser words the question itself
     }
   });
+
+  // A save that was refused (a form error, a lock, an edit conflict) shows the form again
+  // with the editor's text in it: that text is not saved anywhere yet.
+  if (form.querySelector(".errornote, .errorlist")) {
+    unsaved = true;
+    send();
+  }
 
   // The live preview ---------------------------------------------------------------------
 
@@ -199,7 +224,22 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   };
 
+  const putRowsInOrder = () => {
+    // The restored positions decide the order, as a save would: put the rows there too.
+    const group = document.querySelector("#sections-group .inline-related.has_original");
+    if (group === null) {
+      return;
+    }
+    const parent = group.parentElement;
+    const rows = [...parent.querySelectorAll(":scope > .inline-related.has_original")];
+    const position = (row) => Number(row.querySelector("input._reorder_")?.value) || Infinity;
+    const ordered = [...rows].sort((a, b) => position(a) - position(b));
+    const after = rows[rows.length - 1].nextSibling;
+    ordered.forEach((row) => parent.insertBefore(row, after));
+  };
+
   const restore = (data) => {
+    restoring = true;
     addRows(data);
     for (const [name, values] of Object.entries(data)) {
       if (notRestored.test(name)) {
@@ -218,12 +258,21 @@ document.addEventListener("DOMContentLoaded", () => {
         field.dispatchEvent(new Event("input", { bubbles: true }));
       });
     }
+    putRowsInOrder();
+    restoring = false;
   };
 
   if (offer !== null) {
     offer.querySelector("[data-autosave-restore]").addEventListener("click", () => {
       fetch(config.dataset.autosaveUrl, { credentials: "same-origin" })
-        .then((response) => response.json())
+        .then((response) =>
+          response.json().then((answer) => {
+            if (!response.ok) {
+              throw new Error(answer.error || `HTTP ${response.status}`);
+            }
+            return answer;
+          }),
+        )
         .then((answer) => {
           restore(answer.data || {});
           offer.remove();
@@ -231,21 +280,26 @@ document.addEventListener("DOMContentLoaded", () => {
           say(`Your changes from ${answer.saved_at} are back in the form. Save to keep them.`);
           send();
         })
-        .catch(() => say("Your kept changes could not be fetched. Try again."));
+        .catch((error) => {
+          offer.remove();
+          say(`Nothing was brought back: ${error.message}`);
+        });
     });
     offer.querySelector("[data-autosave-discard]").addEventListener("click", () => {
       fetch(config.dataset.discardUrl, {
         method: "POST",
         headers: { "X-CSRFToken": csrfToken() },
         credentials: "same-origin",
-      }).then((response) => {
-        if (response.ok) {
-          offer.remove();
-          say("Your kept changes were discarded.");
-        } else {
-          say("Your kept changes could not be discarded. Try again.");
-        }
-      });
+      })
+        .then((response) => {
+          if (response.ok) {
+            offer.remove();
+            say("Your kept changes were discarded.");
+          } else {
+            say("Your kept changes could not be discarded. Try again.");
+          }
+        })
+        .catch(() => say("Your kept changes could not be discarded: the server did not answer."));
     });
   }
 });
