@@ -269,6 +269,9 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 # Largest image an editor may upload through the editor, in bytes.
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+# Most pixels an uploaded image may have: a small file can decode to gigabytes (a "bomb").
+# 50 megapixels is a high-end camera's photo, about 200 MB while it is re-encoded.
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
 
 ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 6

@@ -131,9 +131,6 @@ def png_bytes():
         ("notes.txt", b"just text", "not an image we can read"),
         ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
          "not an image we can read"),
-        ("polyglot.png", png_bytes() + b"<html><script>alert(1)</script></html>",
-         "contains web page code"),
-        ("tail.png", png_bytes().replace(b"IEND", b"IEND<!DOCTYPE html>"), "web page code"),
     ],
 )  # fmt: skip
 def test_uploads_refused_with_a_clear_message(admin_client, settings, name, content, message):
