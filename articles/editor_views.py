@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from . import rendering
-from .models import Citation, Reference
+from .models import Citation, Image, Reference
 from .uploads import ImageUploadForm
 
 
@@ -36,7 +36,8 @@ def preview_html(text):
     numbered within it with a reference list under it, and unknown markers called out."""
     keys = rendering.cited_keys(text)
     references = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
-    document = rendering.render_document([text], known_keys=references)
+    figures = Image.objects.figures(rendering.image_ids(text))
+    document = rendering.render_document([text], known_keys=references, figures=figures)
     listed = [
         Citation(number=n, reference=references[key])
         for n, key in enumerate(document.citations, start=1)
@@ -76,4 +77,7 @@ def upload_image(request):
     if not form.is_valid():
         errors = [message for messages in form.errors.values() for message in messages]
         return JsonResponse({"error": " ".join(errors)}, status=400)
-    return JsonResponse({"image_code": f"![]({form.save()})"})
+    image = form.save(user=request.user)
+    # markdownx inserts this as it is. The library asks for the image's alt text before any
+    # article showing it can be saved (articles.forms).
+    return JsonResponse({"image_code": f"![]({image.reference})", "id": image.pk})

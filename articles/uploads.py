@@ -12,20 +12,22 @@ not the file it was sent but a new one that Pillow encodes from the decoded pixe
 - everything else does not survive: EXIF (camera, GPS position), XMP, PNG text chunks,
   GIF comments, and any bytes after the image's end (where polyglots hide HTML).
 
-The stored name is random, with the extension of the detected format. Only Django's
-storage API is used, so the media can live on an object store.
+Every upload becomes a library `Image` (the stored name is random, with the extension of
+the detected format), whether it came through the editor's drop zone, its "Insert image"
+dialog or the library's own form. Only Django's storage API is used, so the media can live
+on an object store.
 """
 
 import io
-import uuid
 import warnings
 
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from . import models
 
 # Pillow's format name -> (the format it is stored in, its extension). MPO is how Pillow
 # reads many phone cameras' JPEGs (a JPEG with a second, preview, picture): the first
@@ -37,7 +39,6 @@ ALLOWED_FORMATS = {
     "GIF": ("GIF", "gif"),
     "WEBP": ("WEBP", "webp"),
 }
-UPLOAD_DIR = "uploads"
 # How the stored file is encoded: a high JPEG/WebP quality, since renditions are made from it.
 SAVE_OPTIONS = {
     "JPEG": {"quality": 92},
@@ -106,23 +107,26 @@ def reencode(upload, *, max_pixels):
         return output.getvalue(), extension, clean.width, clean.height
 
 
+def safe_file(upload):
+    """The upload as a re-encoded file ready to store (a ContentFile named `upload.EXT`),
+    or ValidationError with a message for the editor."""
+    limit = settings.IMAGE_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            f"The image is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."
+        )
+    content, extension, _, _ = reencode(upload, max_pixels=settings.IMAGE_MAX_PIXELS)
+    return ContentFile(content, name=f"upload.{extension}")
+
+
 class ImageUploadForm(forms.Form):
     image = forms.FileField()
 
     def clean_image(self):
-        upload = self.cleaned_data["image"]
-        limit = settings.IMAGE_UPLOAD_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The image is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."
-            )
-        self.content, self.extension, self.width, self.height = reencode(
-            upload, max_pixels=settings.IMAGE_MAX_PIXELS
-        )
-        return upload
+        return safe_file(self.cleaned_data["image"])
 
-    def save(self):
-        """Store the re-encoded image under a random name; return its public URL."""
-        name = f"{UPLOAD_DIR}/{uuid.uuid4().hex}.{self.extension}"
-        stored = default_storage.save(name, ContentFile(self.content))
-        return default_storage.url(stored)
+    def save(self, user=None):
+        """Store the re-encoded image as a new library image (renditions made); return it."""
+        image = models.Image(file=self.cleaned_data["image"], uploaded_by=user)
+        image.save()
+        return image
