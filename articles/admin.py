@@ -152,7 +152,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
     search_fields = ["title", "subtitle", "summary"]
     date_hierarchy = "first_published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["supplements", "related", "authors"]
+    autocomplete_fields = ["supplements", "related", "authors", "lead_image"]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (
@@ -163,6 +163,7 @@ class ArticleAdmin(ArticleRevisionsAdmin):
                     "subtitle",
                     "slug",
                     "summary",
+                    "lead_image",
                     "intro",
                     "opened_revision",
                     "opened_version",

@@ -149,7 +149,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "subtitle", "slug", "summary", "intro", "conclusion", "supplements",
-            "related", "authors", "expires_at", "next_review_due",
+            "related", "authors", "expires_at", "next_review_due", "lead_image",
         ]  # fmt: skip
         field_classes = {"intro": MarkdownFormField, "conclusion": MarkdownFormField}
 
@@ -169,6 +169,15 @@ class ArticleAdminForm(forms.ModelForm):
     @cached_property
     def changed_data(self):
         return [name for name in super().changed_data if name not in BOOKKEEPING_FIELDS]
+
+    def clean_lead_image(self):
+        image = self.cleaned_data.get("lead_image")
+        if image is not None and not image.described:
+            raise forms.ValidationError(
+                "Describe this image first: give it alt text in Articles › Images (or mark "
+                "it decorative)."
+            )
+        return image
 
     def clean_intro(self):
         return validate_citations(self.cleaned_data["intro"])

@@ -402,10 +402,11 @@ class Article(models.Model):
             conclusion_html=self.conclusion_html,
             search_text=self.search_text,
         )
-        if set(document.images) != set(self.image_uses.values_list("image", flat=True)):
+        used = set(document.images) | ({self.lead_image_id} if self.lead_image_id else set())
+        if used != set(self.image_uses.values_list("image", flat=True)):
             self.image_uses.all().delete()
             ImageUse.objects.bulk_create(
-                ImageUse(article=self, image_id=image_id) for image_id in document.images
+                ImageUse(article=self, image_id=image_id) for image_id in sorted(used)
             )
         numbers = {key: n for n, key in enumerate(document.citations, start=1)}
         existing = dict(self.citations.values_list("reference__key", "number"))
@@ -791,6 +792,20 @@ class LiveVersion(models.Model):
             ),
             authors=unsaved.get("authors", article.authors.all()),
         )
+        lead = article.lead_image if article.lead_image_id else None
+        if lead is not None:
+            # Only when there is one: a key more in every article's content would change
+            # every fingerprint, and with them every approval.
+            url, width, height = renditions.share_image(lead.renditions)
+            content["lead_image"] = {
+                "html": rendering.figure_html(lead.figure()),
+                "share": {
+                    "url": url,
+                    "width": width,
+                    "height": height,
+                    "alt": lead.figure()["alt"],
+                },
+            }
         version = cls(
             article=article,
             slug=article.slug,
@@ -866,6 +881,17 @@ class LiveVersion(models.Model):
     @property
     def authors(self):
         return [SimpleNamespace(**person) for person in self.content.get("authors", [])]
+
+    @property
+    def lead_image_html(self):
+        lead = self.content.get("lead_image")
+        return mark_safe(lead["html"]) if lead else ""  # noqa: S308  (made by rendering)
+
+    @property
+    def share_image(self):
+        """The lead image for link previews and JSON-LD: url, width, height, alt; or None."""
+        lead = self.content.get("lead_image")
+        return SimpleNamespace(**lead["share"]) if lead else None
 
     @property
     def byline(self):

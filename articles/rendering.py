@@ -300,6 +300,14 @@ def _figure(figure, lazy):
     return format_html('<figure class="image">{}{}</figure>', picture, caption)
 
 
+def figure_html(figure):
+    """A library image on its own (an article's lead image): a <figure>, loaded at once
+    and before other images, since it is at the top of the page."""
+    html_out = _figure(figure, lazy=False)
+    first = html_out.replace(' decoding="async">', ' decoding="async" fetchpriority="high">')
+    return mark_safe(first)  # noqa: S308  (built by format_html from escaped data)
+
+
 def _heading_ids(state):
     """An id for every heading from its text, unique across the whole document."""
     document = state.env.get("document")

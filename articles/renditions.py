@@ -67,6 +67,14 @@ def make(file, width, height):
     return {"width": width, "height": height, "sizes": SIZES, "sources": sources}
 
 
+def share_image(data):
+    """The rendition link previews get (og:image): the fallback format (JPEG or PNG, which
+    every site reads) at least 1200 pixels wide if there is one: (url, width, height)."""
+    candidates = data["sources"][-1]["srcset"]
+    url, width = next(((u, w) for u, w in candidates if w >= 1200), candidates[-1])
+    return url, width, round(width * data["height"] / data["width"])
+
+
 def delete(file, width):
     """Delete `file` and every rendition it may have (whichever formats were made)."""
     storage = file.storage

@@ -2,6 +2,7 @@
 and images as content (a live page keeps the image as it was published)."""
 
 import io
+import json
 import re
 from datetime import timedelta
 
@@ -287,3 +288,37 @@ def test_the_editor_preview_shows_library_images(admin_client, make_image):
     image = make_image()
     response = admin_client.post("/markdownx/markdownify/", {"content": f"![]({image.reference})"})
     assert '<figure class="image"><picture>' in response.content.decode()
+
+
+def test_the_lead_image_is_shown_first_and_shared(client, make_image, make_article):
+    lead = make_image(size=(2400, 1600), alt_text="Capsules", caption="Our lead")
+    article = make_article(lead_image=lead, intro="Intro text.")
+    page = client.get(article.get_absolute_url()).content.decode()
+    top = page.split('<div class="prose lead-image">')[1]
+    assert top.startswith('<figure class="image"><picture>')
+    assert 'fetchpriority="high"' in top.split("</figure>")[0]
+    assert 'loading="lazy"' not in top.split("</figure>")[0]
+    og = re.search(r'<meta property="og:image" content="([^"]+)">', page)[1]
+    assert og.startswith("http://testserver/media/renditions/") and og.endswith(".jpg")
+    assert '<meta property="og:image:width" content="1280">' in page
+    assert '<meta property="og:image:height" content="853">' in page
+    assert '<meta property="og:image:alt" content="Capsules">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page)[1])
+    assert data["image"] == {"@type": "ImageObject", "url": og, "width": 1280, "height": 853}
+    assert lead.article_uses.filter(article=article).exists()
+    assert lead.live_uses.exists()
+
+
+def test_without_a_lead_image_the_card_is_a_summary(client, make_article):
+    article = make_article()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "og:image" not in page and '"image"' not in page
+    assert '<meta name="twitter:card" content="summary">' in page
+
+
+def test_articles_without_images_keep_their_fingerprint(make_article):
+    """No lead image adds no key to the content: live articles and their approvals from
+    before the library stay as they were."""
+    article = make_article()
+    assert "lead_image" not in LiveVersion.objects.get(article=article).content
