@@ -185,10 +185,16 @@ class ArticleAdmin(ArticleRevisionsAdmin):
 
     class Media:
         # Editors in new inline rows, and upload errors shown (see the script).
-        js = ["js/markdownx-admin.js", "js/admin-accessibility.js", "js/autosave.js"]
+        js = [
+            "js/markdownx-admin.js",
+            "js/admin-accessibility.js",
+            "js/autosave.js",
+            "js/insert-image.js",
+        ]
         css = {
             "all": [
                 "css/admin-markdown.css",
+                "css/admin-images.css",
                 "css/admin-revisions.css",
                 "css/admin-live-preview.css",
             ]

@@ -125,8 +125,15 @@ class ImageUploadForm(forms.Form):
     def clean_image(self):
         return safe_file(self.cleaned_data["image"])
 
-    def save(self, user=None):
-        """Store the re-encoded image as a new library image (renditions made); return it."""
-        image = models.Image(file=self.cleaned_data["image"], uploaded_by=user)
+    def save(self, user=None, description=("", False)):
+        """Store the re-encoded image as a new library image (renditions made), with its
+        (alt text, decorative) if known; return it."""
+        alt_text, decorative = description
+        image = models.Image(
+            file=self.cleaned_data["image"],
+            uploaded_by=user,
+            alt_text=alt_text,
+            decorative=decorative,
+        )
         image.save()
         return image

@@ -322,3 +322,55 @@ def test_articles_without_images_keep_their_fingerprint(make_article):
     before the library stay as they were."""
     article = make_article()
     assert "lead_image" not in LiveVersion.objects.get(article=article).content
+
+
+INSERT = "/markdownx/images/insert/"
+LIBRARY = "/markdownx/images/"
+
+
+def test_insert_asks_for_alt_text_before_storing(admin_client):
+    def post(**fields):
+        upload = SimpleUploadedFile("p.png", image_bytes((64, 48), "PNG"))
+        return admin_client.post(INSERT, {"image": upload, **fields})
+
+    response = post(alt_text=" ")
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("Describe the image for readers")
+    assert not Image.objects.exists()
+    response = post(alt_text="A [red] square")
+    image = Image.objects.get()
+    assert response.json() == {"id": image.pk, "image_code": f"![A red square](image:{image.pk})"}
+    assert image.alt_text == "A [red] square" and image.described
+    assert post(decorative="on").json()["image_code"].startswith("![](image:")
+
+
+def test_insert_refuses_bad_files_with_the_upload_message(admin_client):
+    upload = SimpleUploadedFile("x.svg", b"<svg onload=alert(1)>", content_type="image/svg+xml")
+    response = admin_client.post(INSERT, {"image": upload, "alt_text": "x"})
+    assert response.status_code == 400
+    assert "not an image we can read" in response.json()["error"]
+
+
+def test_insert_describes_a_dropped_image_and_keeps_a_described_one(admin_client, make_image):
+    dropped = make_image(alt_text="")
+    assert admin_client.post(INSERT, {"id": dropped.pk}).status_code == 400
+    response = admin_client.post(INSERT, {"id": dropped.pk, "alt_text": "A jar"})
+    assert response.json()["image_code"] == f"![A jar](image:{dropped.pk})"
+    dropped.refresh_from_db()
+    assert dropped.alt_text == "A jar"
+    # A described image keeps the library's words: changing them is the library's job.
+    response = admin_client.post(INSERT, {"id": dropped.pk, "alt_text": "Something else"})
+    assert response.json()["image_code"] == f"![A jar](image:{dropped.pk})"
+    assert admin_client.post(INSERT, {"id": "x"}).status_code == 400
+    assert admin_client.post(INSERT, {"id": 999999, "alt_text": "x"}).status_code == 404
+
+
+def test_the_library_lists_and_searches_for_the_dialog(admin_client, client, make_image):
+    make_image(alt_text="A bottle of capsules")
+    make_image(alt_text="A glass of water", caption="Hydration")
+    everything = admin_client.get(LIBRARY).json()["images"]
+    assert [image["alt"] for image in everything] == ["A glass of water", "A bottle of capsules"]
+    assert everything[0]["thumb"].startswith("/media/renditions/")
+    found = admin_client.get(LIBRARY, {"q": "hydration"}).json()["images"]
+    assert [image["alt"] for image in found] == ["A glass of water"]
+    assert client.get(LIBRARY).status_code == 302  # visitors are sent to log in
