@@ -374,3 +374,17 @@ def test_the_library_lists_and_searches_for_the_dialog(admin_client, client, mak
     found = admin_client.get(LIBRARY, {"q": "hydration"}).json()["images"]
     assert [image["alt"] for image in found] == ["A glass of water"]
     assert client.get(LIBRARY).status_code == 302  # visitors are sent to log in
+
+
+def test_editors_keep_the_library(client, editor, make_image):
+    image = make_image(alt_text="Shared photo")
+    client.force_login(editor)
+    listed = client.get(reverse("admin:articles_image_changelist"))
+    assert listed.status_code == 200 and "Shared photo" in listed.content.decode()
+    response = client.post(
+        reverse("admin:articles_image_change", args=[image.pk]),
+        {"alt_text": "Described by an editor", "caption": "", "credit": "", "licence": ""},
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.alt_text == "Described by an editor"
