@@ -19,6 +19,7 @@ from articles.forms import validate_citations
 from articles.models import Article, Image, LiveVersion
 from articles.signals import changes
 
+from .admin_forms import open_form
 from .conftest import image_bytes
 
 UPLOAD = "/markdownx/upload/"
@@ -388,3 +389,27 @@ def test_editors_keep_the_library(client, editor, make_image):
     assert response.status_code == 302
     image.refresh_from_db()
     assert image.alt_text == "Described by an editor"
+
+
+def test_the_article_form_refuses_undescribed_images_with_a_message(
+    admin_client, seed_article, make_image
+):
+    change_url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    undescribed = make_image(alt_text="")
+    data = open_form(admin_client, change_url)
+    data["lead_image"] = undescribed.pk
+    data["sections-0-body"] = f"Text.\n\n![]({undescribed.reference})"
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Describe this image first" in page  # the lead image
+    assert f"Describe image:{undescribed.pk} first" in page  # the section's Markdown
+    seed_article.refresh_from_db()
+    assert seed_article.lead_image is None
+    # Described, the same form saves, and the draft shows it.
+    Image.objects.filter(pk=undescribed.pk).update(alt_text="Now described")
+    response = admin_client.post(change_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    seed_article.refresh_from_db()
+    assert seed_article.lead_image_id == undescribed.pk
+    assert 'alt="Now described"' in seed_article.sections.get(position=1).body_html
