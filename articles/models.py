@@ -366,13 +366,13 @@ class Article(models.Model):
         """The intro, `sections` and conclusion rendered as one document, and the references
         it cites that exist: (rendering.Document, {key: Reference}). Stores nothing."""
         texts = [self.intro, *(section.body for section in sections), self.conclusion]
-        keys = rendering.cited_keys(*texts)
+        keys, image_ids = rendering.references(*texts)
         known = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
         document = rendering.render_document(
             texts,
             known_keys=known,
             reserved_ids={section.anchor for section in sections},
-            figures=Image.objects.figures(rendering.image_ids(*texts)),
+            figures=Image.objects.figures(image_ids),
         )
         return document, known
 

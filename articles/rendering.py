@@ -511,29 +511,29 @@ def render_markdown(text, known_keys=()):
     return render_document([text], known_keys).html[0]
 
 
-def cited_keys(*texts):
-    """Every key cited in `texts`, in order of first citation, once each (not in code)."""
+def references(*texts):
+    """What `texts` refer to, from one parse: (the keys they cite, in order of first
+    citation, and the library image ids they show, in order), each once (not in code)."""
     md = parser()
-    keys = {}
+    keys, images = {}, {}
     for text in texts:
-        env = {}
-        for block in md.parse(normalise(text), env):
+        for block in md.parse(normalise(text), {}):
             for token in block.children or ():
                 if token.type == "citation":
                     keys.update(dict.fromkeys(token.meta["keys"]))
-    return list(keys)
+                elif token.type == "image" and (image_id := _library_image(token)):
+                    images[image_id] = None
+    return list(keys), list(images)
+
+
+def cited_keys(*texts):
+    """Every key cited in `texts`, in order of first citation, once each (not in code)."""
+    return references(*texts)[0]
 
 
 def image_ids(*texts):
     """Every library image id `texts` refer to (![...](image:ID)), in order, once each."""
-    md = parser()
-    ids = {}
-    for text in texts:
-        for block in md.parse(normalise(text), {}):
-            for token in block.children or ():
-                if token.type == "image" and (image_id := _library_image(token)):
-                    ids[image_id] = None
-    return list(ids)
+    return references(*texts)[1]
 
 
 def too_deeply_nested(text):
