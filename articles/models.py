@@ -204,14 +204,22 @@ class Image(models.Model):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._stored_name = self.file.name if self.file else ""
+        self._stored_focal = self.focal_point
 
     def save(self, *args, **kwargs):
         self.alt_text = self.alt_text.strip()
         super().save(*args, **kwargs)
-        if self.file.name != self._stored_name or not self.renditions:
-            self.renditions = renditions.make(self.file, self.width, self.height)
+        changed = (self.file.name, self.focal_point) != (self._stored_name, self._stored_focal)
+        if changed or not self.renditions:
+            self.renditions = renditions.make(self.file, self.width, self.height, self.focal_point)
             Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
-            self._stored_name = self.file.name
+            self._stored_name, self._stored_focal = self.file.name, self.focal_point
+
+    @property
+    def focal_point(self):
+        """(across, down) as fractions: the middle unless an editor chose a point."""
+        x, y = self.focal_x, self.focal_y
+        return (0.5 if x is None else x, 0.5 if y is None else y)
 
     @property
     def reference(self):

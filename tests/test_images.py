@@ -18,6 +18,7 @@ from articles import publishing, rendering
 from articles.forms import validate_citations
 from articles.models import Article, Image, LiveVersion
 from articles.signals import changes
+from articles.uploads import safe_file
 
 from .admin_forms import open_form
 from .conftest import image_bytes
@@ -301,12 +302,12 @@ def test_the_lead_image_is_shown_first_and_shared(client, make_image, make_artic
     assert 'loading="lazy"' not in top.split("</figure>")[0]
     og = re.search(r'<meta property="og:image" content="([^"]+)">', page)[1]
     assert og.startswith("http://testserver/media/renditions/") and og.endswith(".jpg")
-    assert '<meta property="og:image:width" content="1280">' in page
-    assert '<meta property="og:image:height" content="853">' in page
+    assert '<meta property="og:image:width" content="1200">' in page
+    assert '<meta property="og:image:height" content="630">' in page
     assert '<meta property="og:image:alt" content="Capsules">' in page
     assert '<meta name="twitter:card" content="summary_large_image">' in page
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page)[1])
-    assert data["image"] == {"@type": "ImageObject", "url": og, "width": 1280, "height": 853}
+    assert data["image"] == {"@type": "ImageObject", "url": og, "width": 1200, "height": 630}
     assert lead.article_uses.filter(article=article).exists()
     assert lead.live_uses.exists()
 
@@ -413,3 +414,35 @@ def test_the_article_form_refuses_undescribed_images_with_a_message(
     seed_article.refresh_from_db()
     assert seed_article.lead_image_id == undescribed.pk
     assert 'alt="Now described"' in seed_article.sections.get(position=1).body_html
+
+
+def test_the_share_image_is_cut_around_the_focal_point(make_article):
+    # A red band across the top eighth of a blue photo.
+    photo = PILImage.new("RGB", (2400, 1600), "blue")
+    photo.paste((255, 0, 0), (0, 0, 2400, 200))
+    buffer = io.BytesIO()
+    photo.save(buffer, "PNG")
+    upload = SimpleUploadedFile("band.png", buffer.getvalue())
+    image = Image.objects.create(file=safe_file(upload), alt_text="A band", focal_y=0.0)
+
+    def top_pixel():
+        url, width, height = image.renditions["share"]
+        assert (width, height) == (1200, 630)
+        with default_storage.open(url.removeprefix("/media/")) as stored:
+            cut = PILImage.open(stored)
+            assert cut.size == (1200, 630)
+            return cut.convert("RGB").getpixel((600, 10))
+
+    assert top_pixel() == (255, 0, 0)  # the top is kept
+    srcset = image.renditions["sources"]
+    image.focal_y = 1.0
+    image.save()
+    assert top_pixel() == (0, 0, 255)  # the bottom is kept: the band is cut off
+    assert image.renditions["sources"] == srcset  # the column renditions do not change
+    small = Image.objects.create(
+        file=safe_file(SimpleUploadedFile("s.jpg", image_bytes((800, 600)))), alt_text="Small"
+    )
+    assert "share" not in small.renditions  # never enlarged: the widest rendition is shared
+    article = make_article(lead_image=small)
+    share = LiveVersion.objects.get(article=article).content["lead_image"]["share"]
+    assert (share["width"], share["height"]) == (800, 600)
