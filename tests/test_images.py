@@ -446,3 +446,18 @@ def test_the_share_image_is_cut_around_the_focal_point(make_article):
     article = make_article(lead_image=small)
     share = LiveVersion.objects.get(article=article).content["lead_image"]["share"]
     assert (share["width"], share["height"]) == (800, 600)
+
+
+def test_avif_renditions_when_asked_for(settings, make_image, make_article):
+    settings.IMAGE_AVIF = True
+    image = make_image(size=(480, 320))
+    assert [source["type"] for source in image.renditions["sources"]] == [
+        "image/avif",
+        "image/webp",
+        "image/jpeg",
+    ]
+    url = image.renditions["sources"][0]["srcset"][0][0]
+    with default_storage.open(url.removeprefix("/media/")) as stored:
+        assert PILImage.open(stored).format == "AVIF"
+    html = live_html(article_with(make_article, image))
+    assert html.index('type="image/avif"') < html.index('type="image/webp"')
