@@ -18,10 +18,10 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -40,11 +40,12 @@ from . import (
     typed_drafts,
     views,
 )
-from .forms import ArticleAdminForm, SectionForm, SectionFormSet
+from .forms import ArticleAdminForm, ImageAdminForm, SectionForm, SectionFormSet
 from .models import (
     Approval,
     Article,
     ArticleUpdate,
+    Image,
     LiveVersion,
     Person,
     Reference,
@@ -188,7 +189,7 @@ class ArticleAdmin(PresenceAdminMixin, SortableAdminBase, ArticleRevisionsAdmin)
     search_fields = ["title", "subtitle", "summary"]
     date_hierarchy = "first_published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["supplements", "related", "authors"]
+    autocomplete_fields = ["supplements", "related", "authors", "lead_image"]
     actions = ["publish", "unpublish"]
     # In page order: the writing fields (title, subtitle, intro), the sections (inline),
     # the conclusion; then what is about the article rather than in it, the rarely used
@@ -202,6 +203,7 @@ class ArticleAdmin(PresenceAdminMixin, SortableAdminBase, ArticleRevisionsAdmin)
                 "fields": [
                     "title",
                     "subtitle",
+                    "lead_image",
                     "intro",
                     "opened_revision",
                     "opened_version",
@@ -241,10 +243,12 @@ class ArticleAdmin(PresenceAdminMixin, SortableAdminBase, ArticleRevisionsAdmin)
             "js/section-order.js",
             "js/content-checks.js",
             "js/autosave.js",
+            "js/insert-image.js",
         ]
         css = {
             "all": [
                 "css/admin-markdown.css",
+                "css/admin-images.css",
                 "css/admin-revisions.css",
                 "css/admin-live-preview.css",
             ]
@@ -813,3 +817,142 @@ class PersonAdmin(VersionAdmin):
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+
+
+class ImageUseFilter(admin.SimpleListFilter):
+    title = "use"
+    parameter_name = "use"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("used", "Used"),
+            ("unused", "Unused"),
+            ("stale", "Unused for over a week (purge)"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "used":
+            return queryset.exclude(pk__in=Image.objects.unused().values("pk"))
+        if self.value() == "unused":
+            return queryset.unused()
+        if self.value() == "stale":
+            return queryset.stale()
+        return queryset
+
+
+@admin.register(Image)
+class ImageAdmin(ChangesOnceAdmin):
+    """The image library: find an image by what it shows, see where it is used, and the
+    live pages that show an older state of it (to publish again)."""
+
+    form = ImageAdminForm
+    list_display = ["thumbnail", "__str__", "size", "credit", "used", "uploaded_at"]
+    list_display_links = ["thumbnail", "__str__"]
+    search_fields = ["alt_text", "caption", "credit", "licence"]
+    list_filter = [ImageUseFilter, "decorative"]
+    readonly_fields = ["preview", "reference", "used_on", "to_republish"]
+    actions = ["purge_stale"]
+    fieldsets = [
+        (None, {"fields": ["file", "preview", "reference"]}),
+        ("Words", {"fields": ["alt_text", "decorative", "caption", "credit", "licence"]}),
+        ("Where it is used", {"fields": ["used_on", "to_republish"]}),
+        ("Focal point", {"fields": ["focal_x", "focal_y"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(draft_count=models.Count("article_uses", distinct=True))
+        )
+
+    def _thumbnail(self, image, width):
+        sources = image.renditions.get("sources")
+        if not sources:
+            return "—"
+        url = sources[-1]["srcset"][0][0]
+        height = round(width * image.height / image.width) if image.width else width
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}">', url, width, height, image.alt_text
+        )
+
+    @admin.display(description="Image")
+    def thumbnail(self, image):
+        return self._thumbnail(image, 80)
+
+    @admin.display(description="Preview")
+    def preview(self, image):
+        return self._thumbnail(image, 320) if image.pk else "—"
+
+    @admin.display(description="In Markdown")
+    def reference(self, image):
+        return f"![{image.alt_text}]({image.reference})" if image.pk else "—"
+
+    @admin.display(description="Pixels")
+    def size(self, image):
+        return f"{image.width} × {image.height}"
+
+    @admin.display(description="Drafts using it", ordering="draft_count")
+    def used(self, image):
+        return image.draft_count
+
+    @admin.display(description="Used on")
+    def used_on(self, image):
+        articles = Article.objects.filter(image_uses__image=image.pk).order_by("title")
+        live = (
+            LiveVersion.objects.filter(image_uses__image=image.pk)
+            .values_list("title", flat=True)
+            .distinct()
+        )
+        if not image.pk or not (articles or live):
+            return "Not used: it can be deleted."
+        drafts = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in articles),
+        )
+        return format_html(
+            "Drafts: {}. Published versions (kept as readers saw them): {}.",
+            drafts or "none",
+            ", ".join(sorted(set(live))) or "none",
+        )
+
+    @admin.display(description="Publish again to show this version")
+    def to_republish(self, image):
+        """Live articles that show the image as it was before its last change: their drafts
+        have it as it is now (signals re-render them), so they differ from what is live."""
+        if not image.pk:
+            return "—"
+        stale = [
+            article
+            for article in Article.objects.filter(image_uses__image=image.pk).order_by("title")
+            if article.state == "changed"
+        ]
+        if not stale:
+            return "None: every live page shows it as it is now."
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in stale),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Purge: delete these if unused for over a week (with their files)")
+    def purge_stale(self, request, queryset):
+        stale = queryset.stale()
+        kept = queryset.count() - stale.count()
+        purged = 0
+        for image in stale:
+            image.delete()
+            purged += 1
+        self.message_user(request, f"Purged {purged} unused image(s) and their files.")
+        if kept:
+            self.message_user(
+                request,
+                f"Kept {kept}: in use, or uploaded less than a week ago.",
+                messages.WARNING,
+            )

@@ -3,6 +3,7 @@ old addresses."""
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import formats, timezone
@@ -10,13 +11,37 @@ from django.utils.functional import cached_property
 from markdownx.fields import MarkdownxFormField
 from reversion.models import Version
 
-from . import presence, publishing, rendering
-from .models import Article, Reference, Section, SlugRedirect, free_anchor
+from . import presence, publishing, rendering, uploads
+from .models import Article, Image, Reference, Section, SlugRedirect, free_anchor
 from .revisions import compare, latest_version
 
 
+def validate_images(text):
+    """Every ![...](image:ID) must name a library image that has alt text or is marked
+    decorative: readers who cannot see it get its description, or nothing at all."""
+    ids = rendering.image_ids(text)
+    images = {image.pk: image for image in Image.objects.filter(pk__in=ids)}
+    unknown = [image_id for image_id in ids if image_id not in images]
+    if unknown:
+        names = ", ".join(f"image:{image_id}" for image_id in unknown)
+        raise forms.ValidationError(
+            f"No image {names} in the library: insert it again with “Insert image”, or "
+            "correct the number."
+        )
+    undescribed = [image for image in images.values() if not image.described]
+    if undescribed:
+        names = ", ".join(f"image:{image.pk}" for image in undescribed)
+        raise forms.ValidationError(
+            f"Describe {names} first: give it alt text in Articles › Images (or mark it "
+            "decorative). Nothing has been saved yet; your text is still here."
+        )
+    return text
+
+
 def validate_citations(text):
-    """Every [@key] must name a known reference: an unknown one is an error, never output."""
+    """Every [@key] must name a known reference: an unknown one is an error, never output.
+    Every library image must exist and be described (validate_images)."""
+    validate_images(text)
     keys = rendering.cited_keys(text)
     known = set(Reference.objects.filter(key__in=keys).values_list("key", flat=True))
     unknown = [key for key in keys if key not in known]
@@ -198,7 +223,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "subtitle", "slug", "summary", "intro", "conclusion", "supplements",
-            "related", "authors", "expires_at", "next_review_due",
+            "related", "authors", "expires_at", "next_review_due", "lead_image",
         ]  # fmt: skip
         field_classes = {"intro": MarkdownFormField, "conclusion": MarkdownFormField}
 
@@ -218,6 +243,15 @@ class ArticleAdminForm(forms.ModelForm):
     @cached_property
     def changed_data(self):
         return [name for name in super().changed_data if name not in BOOKKEEPING_FIELDS]
+
+    def clean_lead_image(self):
+        image = self.cleaned_data.get("lead_image")
+        if image is not None and not image.described:
+            raise forms.ValidationError(
+                "Describe this image first: give it alt text in Articles › Images (or mark "
+                "it decorative)."
+            )
+        return image
 
     def clean_intro(self):
         return validate_citations(self.cleaned_data["intro"])
@@ -315,3 +349,22 @@ class ArticleAdminForm(forms.ModelForm):
             timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT"
         )
         return f"{who} saved this article on {when}, after you opened it. {kept}"
+
+
+class ImageAdminForm(forms.ModelForm):
+    """The library's form: a new file is re-encoded like every upload (articles.uploads),
+    and alt text is required unless the image is marked decorative (Image.clean)."""
+
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "decorative", "caption", "credit", "licence"]
+        fields += ["focal_x", "focal_y"]
+        # Opened by uploads.safe_file, which says why a file is refused (a bomb, an
+        # animation); Django's ImageField would only say "not an image".
+        field_classes = {"file": forms.FileField}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if isinstance(upload, UploadedFile):
+            return uploads.safe_file(upload)
+        return upload

@@ -10,12 +10,13 @@ touches a cache: that is the signals' job.
 """
 
 import secrets
-from datetime import date
+import uuid
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, Min, OuterRef, Q
 from django.urls import reverse
@@ -24,7 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from . import page_content, rendering
+from . import page_content, rendering, renditions
 
 
 def validate_markdown(text):
@@ -110,6 +111,146 @@ class Person(models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
+IMAGE_DIR = "images"
+# An upload no article uses after this long was most likely dropped from a form that was
+# never saved: the library lists such images so they can be purged.
+UNUSED_AFTER = timedelta(days=7)
+
+
+def image_file_name(image, filename):
+    """A random name: the uploader's own file name says nothing readers need (and the
+    extension was already chosen from the detected format, articles.uploads)."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"{IMAGE_DIR}/{uuid.uuid4().hex}.{extension}"
+
+
+class ImageQuerySet(models.QuerySet):
+    def unused(self):
+        """Images no draft, live version or lead image refers to."""
+        return self.filter(
+            article_uses__isnull=True, live_uses__isnull=True, lead_of__isnull=True
+        ).distinct()
+
+    def figures(self, ids):
+        """{id: Image.figure()} for the images among `ids` that exist (one query)."""
+        if not ids:
+            return {}
+        return {image.pk: image.figure() for image in self.filter(pk__in=ids)}
+
+    def stale(self, now=None):
+        """Unused images uploaded more than UNUSED_AFTER ago: safe to purge."""
+        return self.unused().filter(uploaded_at__lt=(now or timezone.now()) - UNUSED_AFTER)
+
+
+def _fraction(name):
+    return models.FloatField(
+        name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Optional: 0 is the left (top) edge, 1 the right (bottom). Crops keep it.",
+    )
+
+
+class Image(models.Model):
+    """A picture in the library: its file (re-encoded on upload, articles.uploads), what it
+    shows in words, and its renditions. Markdown refers to it as `![...](image:ID)`.
+
+    Its alt text is required unless it is marked decorative; an upload dropped onto the
+    editor has neither until someone describes it, and an article cannot be saved using it
+    until then (articles.forms)."""
+
+    file = models.ImageField(
+        upload_to=image_file_name, width_field="width", height_field="height", max_length=200
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it: e.g. “White capsules "
+        "spilling from a brown glass bottle”. Required unless the image is decorative.",
+    )
+    decorative = models.BooleanField(
+        default=False,
+        help_text="Adds nothing the text does not say: screen readers skip it (empty alt).",
+    )
+    caption = models.CharField(max_length=500, blank=True, help_text="Shown under the image.")
+    credit = models.CharField(max_length=200, blank=True, help_text="e.g. Photo: Jane Doe")
+    licence = models.CharField(max_length=200, blank=True, help_text="e.g. CC BY 4.0")
+    focal_x = _fraction("focal point, across")
+    focal_y = _fraction("focal point, down")
+    # articles.renditions.make: URLs and widths, made once when the file is stored.
+    renditions = models.JSONField(default=dict, editable=False)
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.alt_text or self.caption or ("Decorative image" if self.decorative else "Image")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._stored_name = self.file.name if self.file else ""
+        self._stored_focal = self.focal_point
+
+    def save(self, *args, **kwargs):
+        self.alt_text = self.alt_text.strip()
+        super().save(*args, **kwargs)
+        changed = (self.file.name, self.focal_point) != (self._stored_name, self._stored_focal)
+        if changed or not self.renditions:
+            self.renditions = renditions.make(self.file, self.width, self.height, self.focal_point)
+            Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
+            self._stored_name, self._stored_focal = self.file.name, self.focal_point
+
+    @property
+    def focal_point(self):
+        """(across, down) as fractions: the middle unless an editor chose a point."""
+        x, y = self.focal_x, self.focal_y
+        return (0.5 if x is None else x, 0.5 if y is None else y)
+
+    @property
+    def reference(self):
+        """What Markdown holds for it."""
+        return f"image:{self.pk}"
+
+    @property
+    def described(self):
+        return bool(self.alt_text.strip()) or self.decorative
+
+    def clean(self):
+        if not self.described:
+            raise ValidationError(
+                {
+                    "alt_text": "Describe the image for readers who cannot see it, or mark it "
+                    "decorative if it adds nothing the text does not say."
+                }
+            )
+
+    def figure(self):
+        """What the renderer needs to print it (plain data, frozen into live versions)."""
+        return {
+            "id": self.pk,
+            "alt": "" if self.decorative else self.alt_text,
+            "caption": self.caption,
+            "credit": self.credit,
+            "licence": self.licence,
+            **self.renditions,
+        }
+
+
 def next_scheduled_change():
     return LiveVersion.objects.next_scheduled_change()
 
@@ -160,6 +301,15 @@ class Article(models.Model):
     preview_key = models.CharField(max_length=32, default=new_preview_key, editable=False)
     authors = models.ManyToManyField(
         Person, blank=True, related_name="articles_written", help_text="The byline, in order."
+    )
+    lead_image = models.ForeignKey(
+        "Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of",
+        help_text="Shown at the top of the article and when it is shared (og:image). "
+        "Best at least 1200 pixels wide.",
     )
     last_reviewed = models.DateField(
         null=True, blank=True, editable=False, help_text="Set by each medical approval."
@@ -225,10 +375,13 @@ class Article(models.Model):
         rendered as one document, written nowhere: (the Document, the cited references by
         key). rerender() stores it; the change form's live content checks only read it."""
         texts = [self.intro, *(section.body for section in sections), self.conclusion]
-        keys = rendering.cited_keys(*texts)
+        keys, image_ids = rendering.references(*texts)
         known = {ref.key: ref for ref in Reference.objects.filter(key__in=keys)}
         document = rendering.render_document(
-            texts, known_keys=known, reserved_ids={section.anchor for section in sections}
+            texts,
+            known_keys=known,
+            reserved_ids={section.anchor for section in sections},
+            figures=Image.objects.figures(image_ids),
         )
         return document, known
 
@@ -255,6 +408,12 @@ class Article(models.Model):
             conclusion_html=self.conclusion_html,
             search_text=self.search_text,
         )
+        used = set(document.images) | ({self.lead_image_id} if self.lead_image_id else set())
+        if used != set(self.image_uses.values_list("image", flat=True)):
+            self.image_uses.all().delete()
+            ImageUse.objects.bulk_create(
+                ImageUse(article=self, image_id=image_id) for image_id in sorted(used)
+            )
         numbers = {key: n for n, key in enumerate(document.citations, start=1)}
         existing = dict(self.citations.values_list("reference__key", "number"))
         if existing != numbers:
@@ -303,6 +462,22 @@ _FIELDS_BUT_VERSION = [
     for field in Article._meta.concrete_fields
     if not field.primary_key and field.name not in _SYSTEM_FIELDS
 ]
+
+
+class ImageUse(models.Model):
+    """A draft shows a library image: kept by Article.rerender from its Markdown. An image
+    in use cannot be deleted (PROTECT): the admin says where it is used instead."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="image_uses")
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="article_uses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "image"], name="unique_image_use")
+        ]
+
+    def __str__(self):
+        return f"the draft of “{self.article}”"
 
 
 class Publishing:
@@ -646,6 +821,20 @@ class LiveVersion(models.Model):
             ),
             authors=unsaved.get("authors", article.authors.all()),
         )
+        lead = article.lead_image if article.lead_image_id else None
+        if lead is not None:
+            # Only when there is one: a key more in every article's content would change
+            # every fingerprint, and with them every approval.
+            url, width, height = renditions.share_image(lead.renditions)
+            content["lead_image"] = {
+                "html": rendering.figure_html(lead.figure()),
+                "share": {
+                    "url": url,
+                    "width": width,
+                    "height": height,
+                    "alt": lead.figure()["alt"],
+                },
+            }
         version = cls(
             article=article,
             slug=article.slug,
@@ -723,6 +912,17 @@ class LiveVersion(models.Model):
         return [SimpleNamespace(**person) for person in self.content.get("authors", [])]
 
     @property
+    def lead_image_html(self):
+        lead = self.content.get("lead_image")
+        return mark_safe(lead["html"]) if lead else ""  # noqa: S308  (made by rendering)
+
+    @property
+    def share_image(self):
+        """The lead image for link previews and JSON-LD: url, width, height, alt; or None."""
+        lead = self.content.get("lead_image")
+        return SimpleNamespace(**lead["share"]) if lead else None
+
+    @property
     def byline(self):
         return ", ".join(person.name for person in self.authors)
 
@@ -731,6 +931,25 @@ class LiveVersion(models.Model):
         if hasattr(self, "draft_supplements"):
             return self.draft_supplements
         return self.supplements.all()
+
+
+class LiveImageUse(models.Model):
+    """A live version shows a library image (frozen in its HTML, renditions included).
+    Live versions are the record of what readers saw, so their images stay."""
+
+    live_version = models.ForeignKey(
+        LiveVersion, on_delete=models.CASCADE, related_name="image_uses"
+    )
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="live_uses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["live_version", "image"], name="unique_live_image_use")
+        ]
+
+    def __str__(self):
+        version = self.live_version
+        return f"“{version.title}” as published from {version.live_from:%Y-%m-%d}"
 
 
 def _related_ids(article):

@@ -7,7 +7,7 @@ page cache, search and old addresses follow the live versions (articles.signals)
 
 from django.utils import timezone
 
-from .models import Article, LiveVersion, SiteSettings, SlugRedirect
+from .models import Article, LiveImageUse, LiveVersion, SiteSettings, SlugRedirect
 from .signals import render_pending
 
 
@@ -78,6 +78,12 @@ def publish(article, *, by=None, at=None, unreviewed_reason="", seen=None):
     version.save()
     version.supplements.set(version.content["supplements"])
     version.related.set(version.content["related"])
+    # The library images its HTML shows (the draft's, rendered just now): kept while it is
+    # the record of what readers saw.
+    LiveImageUse.objects.bulk_create(
+        LiveImageUse(live_version=version, image_id=image_id)
+        for image_id in article.image_uses.values_list("image", flat=True)
+    )
     # The new slug is a live address again, whoever it redirected to.
     SlugRedirect.objects.filter(old_slug=version.slug).delete()
     if previous is not None and previous.slug != version.slug:

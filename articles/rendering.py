@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import nh3
-from django.utils.html import strip_tags
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
@@ -63,9 +63,15 @@ CITATION = re.compile(
 # token made for each render, so raw HTML cannot fake one, nor can the same characters typed
 # as entities (&#xE000;), which only decode later: without the token they are dropped.
 # Task-list boxes likewise: no <input> typed as raw HTML survives nh3.
+# Library images likewise: their <figure>/<picture> markup is ours, added after nh3.
 _CITE_OPEN, _CITE_CLOSE, _BOX, _CHECKED_BOX = "\ue000", "\ue001", "\ue002", "\ue003"
-_PLACEHOLDERS = re.compile(f"[{_CITE_OPEN}{_CITE_CLOSE}{_BOX}{_CHECKED_BOX}]")
+_IMAGE_OPEN, _IMAGE_CLOSE = "\ue004", "\ue005"
+_PLACEHOLDERS = re.compile(
+    f"[{_CITE_OPEN}{_CITE_CLOSE}{_BOX}{_CHECKED_BOX}{_IMAGE_OPEN}{_IMAGE_CLOSE}]"
+)
 _TASK = re.compile(r"\[([ xX])\][ \t]")
+# ![what it shows](image:42): an image from the library, by its id.
+IMAGE_REFERENCE = re.compile(r"image:([1-9][0-9]{0,9})")
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6",
@@ -116,6 +122,7 @@ class Document:
     html: list  # one safe HTML string per text, in the order given
     citations: list  # reference keys, in citation-number order (number = index + 1)
     cited: list  # per text: the set of keys it cites
+    images: list = field(default_factory=list)  # library image ids shown, in page order
 
     @property
     def plain_text(self):
@@ -133,6 +140,8 @@ class _State:
     emitted: set = field(default_factory=set)  # ids that survived sanitising
     next_suffix: dict = field(default_factory=dict)
     footnotes: int = 0
+    figures: dict = field(default_factory=dict)  # image id -> what to print (Image.figure)
+    shown: list = field(default_factory=list)  # image placeholders given out, in page order
     token: str = field(default_factory=lambda: secrets.token_hex(8))  # see _CITE_OPEN
 
     def taken(self, value):
@@ -173,7 +182,7 @@ def normalise(text):
 
 def without_placeholders(text):
     """`text` without the private-use characters this pipeline and search's snippets use as
-    markers (U+E000 to U+E003): typed ones could forge a citation or a search mark."""
+    markers (U+E000 to U+E005): typed ones could forge a citation, an image or a search mark."""
     return _PLACEHOLDERS.sub("", text or "")
 
 
@@ -206,6 +215,104 @@ def _render_citation(self, tokens, idx, options, env):
         numbers.append(document.numbers.setdefault(key, len(document.numbers) + 1))
         env["cited"].add(key)
     return f"{_CITE_OPEN}{document.token}{','.join(map(str, numbers))}{_CITE_CLOSE}"
+
+
+def _library_image(token):
+    """The library image id a Markdown image token refers to, or None."""
+    match = IMAGE_REFERENCE.fullmatch(token.attrGet("src") or "")
+    return int(match[1]) if match else None
+
+
+def _figures(state):
+    """An image alone in its paragraph is a figure (with its caption), and a <figure>
+    cannot sit inside a <p>: the paragraph is not printed."""
+    document = state.env.get("document")
+    if document is None or not document.figures:
+        return
+    tokens = state.tokens
+    for i in range(len(tokens) - 2):
+        opening, inline, closing = tokens[i : i + 3]
+        if opening.type != "paragraph_open" or closing.type != "paragraph_close":
+            continue
+        children = [
+            child
+            for child in inline.children or ()
+            if not (child.type in {"text", "softbreak"} and not child.content.strip())
+        ]
+        if (
+            len(children) == 1
+            and children[0].type == "image"
+            and _library_image(children[0]) in document.figures
+        ):
+            children[0].meta["figure"] = True
+            opening.hidden = closing.hidden = True
+
+
+def _render_image(self, tokens, idx, options, env):
+    token = tokens[idx]
+    image_id = _library_image(token)
+    document = env.get("document")
+    if image_id is None or document is None:
+        return self.image(tokens, idx, options, env)
+    if image_id not in document.figures:
+        # Not in the library (forms refuse it): the reference stays as typed.
+        return html.escape(
+            f"![{self.renderInlineAsText(token.children, options, env)}]({token.attrGet('src')})"
+        )
+    document.shown.append((image_id, bool(token.meta.get("figure")), env["text_index"]))
+    number = len(document.shown) - 1
+    return f"{_IMAGE_OPEN}{document.token}{number}{_IMAGE_CLOSE}"
+
+
+def _picture(figure, lazy):
+    """<picture> with a <source> per modern format and the fallback's <img>: the browser
+    takes the first type it supports and, from its srcset, the width the layout needs."""
+    *modern, fallback = figure["sources"]
+
+    def srcset(source):
+        return ", ".join(f"{url} {width}w" for url, width in source["srcset"])
+
+    sources = format_html_join(
+        "",
+        '<source type="{}" srcset="{}" sizes="{}">',
+        ((source["type"], srcset(source), figure["sizes"]) for source in modern),
+    )
+    # The src for browsers without srcset: a middle width, not the largest.
+    candidates = fallback["srcset"]
+    src = next((url for url, width in candidates if width >= 800), candidates[-1][0])
+    return format_html(
+        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"'
+        '{} decoding="async"></picture>',
+        sources,
+        src,
+        srcset(fallback),
+        figure["sizes"],
+        figure["width"],
+        figure["height"],
+        figure["alt"],
+        mark_safe(' loading="lazy"') if lazy else "",
+    )
+
+
+def _figure(figure, lazy):
+    picture = _picture(figure, lazy)
+    credit = " · ".join(part for part in (figure["credit"], figure["licence"]) if part)
+    if not (figure["caption"] or credit):
+        return format_html('<figure class="image">{}</figure>', picture)
+    caption = format_html(
+        "<figcaption>{}{}</figcaption>",
+        figure["caption"],
+        format_html(' <small class="image-credit">{}</small>', credit) if credit else "",
+    )
+    return format_html('<figure class="image">{}{}</figure>', picture, caption)
+
+
+def figure_html(figure):
+    """A library image on its own (an article's lead image): a <figure>, loaded at once
+    and before other images, since it is at the top of the page."""
+    html_out = _figure(figure, lazy=False)
+    first = html_out.replace(' decoding="async">', ' decoding="async" fetchpriority="high">')
+    return mark_safe(first)  # noqa: S308  (built by format_html from escaped data)
 
 
 def _heading_ids(state):
@@ -303,6 +410,8 @@ def parser(site=True):
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.core.ruler.push("heading_ids", _heading_ids)
     md.core.ruler.push("task_lists", _task_lists)
+    md.core.ruler.push("figures", _figures)
+    md.add_render_rule("image", _render_image)
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
@@ -347,7 +456,17 @@ def sanitise_html(rendered, state=None):
     )
 
 
-def _fill_placeholders(clean, token):
+def _fill_placeholders(clean, state):
+    token = state.token
+
+    def image(match):
+        image_id, is_figure, text_index = state.shown[int(match[1])]
+        # The first image of the intro is likely on the first screen: loaded at once; every
+        # other image waits until it is about to scroll into view.
+        lazy = not (int(match[1]) == 0 and text_index == 0)
+        figure = state.figures[image_id]
+        return _figure(figure, lazy) if is_figure else _picture(figure, lazy)
+
     def citation(match):
         links = ",".join(f'<a href="#ref-{n}">{n}</a>' for n in match[1].split(","))
         return f'<sup class="citation">[{links}]</sup>'
@@ -357,31 +476,41 @@ def _fill_placeholders(clean, token):
     clean = clean.replace(_BOX + token, box.format("", "To do"))
     clean = clean.replace(_CHECKED_BOX + token, box.format(" checked", "Done"))
     clean = re.sub(f"{_CITE_OPEN}{token}([0-9,]+){_CITE_CLOSE}", citation, clean)
+    clean = re.sub(f"{_IMAGE_OPEN}{token}([0-9]+){_IMAGE_CLOSE}", image, clean)
     return without_placeholders(clean)  # any left were typed, not ours
 
 
 # The API -----------------------------------------------------------------------------------
 
 
-def render_document(texts, known_keys=(), reserved_ids=()):
+def render_document(texts, known_keys=(), reserved_ids=(), figures=None):
     """Render an article's texts (intro, each section's body, conclusion: page order) as
     one document. `known_keys` are the reference keys that exist: [@key] markers for them
     are numbered in order of first citation; others stay as typed. `reserved_ids` are ids
-    the page already has (its sections' anchors): nothing rendered takes them."""
+    the page already has (its sections' anchors): nothing rendered takes them. `figures`:
+    {image id: Image.figure()} for the library images the texts refer to (`image_ids`);
+    a reference to any other stays as typed."""
     md = parser()
     state = _State(known=frozenset(known_keys), reserved=frozenset(reserved_ids))
+    state.figures = dict(figures or {})
     rendered, cited = [], []
-    for text in texts:
-        env = {"document": state, "cited": set(), "footnote_offset": state.footnotes}
+    for text_index, text in enumerate(texts):
+        env = {
+            "document": state,
+            "cited": set(),
+            "footnote_offset": state.footnotes,
+            "text_index": text_index,
+        }
         tokens = md.parse(normalise(text), env)
         out = md.renderer.render(tokens, md.options, env)
         state.footnotes += len(env.get("footnotes", {}).get("list", {}))
         # Safe to mark: nh3 has reduced it to the allow-list; the markup added after it
-        # (citations, task boxes) is our own, built from numbers only.
-        html_out = _fill_placeholders(sanitise_html(out, state), state.token).rstrip("\n")
+        # (citations, task boxes, library images) is our own, from numbers and escaped data.
+        html_out = _fill_placeholders(sanitise_html(out, state), state).rstrip("\n")
         rendered.append(mark_safe(html_out))  # noqa: S308
         cited.append(env["cited"])
-    return Document(html=rendered, citations=list(state.numbers), cited=cited)
+    images = list(dict.fromkeys(image_id for image_id, _, _ in state.shown))
+    return Document(html=rendered, citations=list(state.numbers), cited=cited, images=images)
 
 
 def render_markdown(text, known_keys=()):
@@ -389,17 +518,29 @@ def render_markdown(text, known_keys=()):
     return render_document([text], known_keys).html[0]
 
 
-def cited_keys(*texts):
-    """Every key cited in `texts`, in order of first citation, once each (not in code)."""
+def references(*texts):
+    """What `texts` refer to, from one parse: (the keys they cite, in order of first
+    citation, and the library image ids they show, in order), each once (not in code)."""
     md = parser()
-    keys = {}
+    keys, images = {}, {}
     for text in texts:
-        env = {}
-        for block in md.parse(normalise(text), env):
+        for block in md.parse(normalise(text), {}):
             for token in block.children or ():
                 if token.type == "citation":
                     keys.update(dict.fromkeys(token.meta["keys"]))
-    return list(keys)
+                elif token.type == "image" and (image_id := _library_image(token)):
+                    images[image_id] = None
+    return list(keys), list(images)
+
+
+def cited_keys(*texts):
+    """Every key cited in `texts`, in order of first citation, once each (not in code)."""
+    return references(*texts)[0]
+
+
+def image_ids(*texts):
+    """Every library image id `texts` refer to (![...](image:ID)), in order, once each."""
+    return references(*texts)[1]
 
 
 def too_deeply_nested(text):

@@ -18,6 +18,12 @@ def canonical_url(request, article):
     return request.build_absolute_uri(article.get_absolute_url())
 
 
+def share_image_url(request, article):
+    """The lead image's absolute URL (link previews need one), or ""."""
+    image = article.share_image
+    return request.build_absolute_uri(image.url) if image is not None else ""
+
+
 def json_ld(request, article):
     """schema.org MedicalWebPage: who wrote and reviewed it, when, and on what evidence."""
     data = {
@@ -62,6 +68,13 @@ def json_ld(request, article):
             for citation in article.citations
         ],
     }
+    if (image := article.share_image) is not None:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": share_image_url(request, article),
+            "width": image.width,
+            "height": image.height,
+        }
     # Claimed only when the medical approval was of exactly this text (articles.review).
     if (approval := article.approval) is not None:
         reviewer = approval.reviewer

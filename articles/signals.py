@@ -1,8 +1,9 @@
 """The one place a content change sets off its consequences: rendering, search, caches.
 
-A change to an article's draft (the article, its sections, update notes, relations, or a
-reference it cites) renders the draft again (`Article.rerender`, once per article however
-many of its rows changed) and moves its version forward (the edit forms' conflict check).
+A change to an article's draft (the article, its sections, update notes, relations, a
+reference it cites or a library image it shows) renders the draft again
+(`Article.rerender`, once per article however many of its rows changed) and moves its
+version forward (the edit forms' conflict check).
 Readers see none of it: only a change to what they see (a live version published or
 taken down, a supplement, an old address, the site settings) indexes it for search and
 starts one new content generation of the page cache (mgsite.page_cache), in the same
@@ -21,16 +22,18 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from mgsite.page_cache import generations
 
-from . import search_index
+from . import renditions, search_index
 from .models import (
     Article,
     ArticleUpdate,
+    Image,
     LiveVersion,
     Person,
     Reference,
@@ -128,6 +131,22 @@ def _reference_saved(sender, instance, **kwargs):
     # Drafts that cite it (or a marker now naming it) show its new details when published.
     citing = Article.objects.filter(citations__reference=instance).values_list("pk", flat=True)
     _record(render=set(citing))
+
+
+@receiver(post_save, sender=Image, dispatch_uid="articles.image_saved")
+def _image_saved(sender, instance, **kwargs):
+    # Drafts that show it get its new file, alt text or caption; live pages keep what they
+    # froze until those drafts are published again (the library lists them).
+    showing = Article.objects.filter(image_uses__image=instance).values_list("pk", flat=True)
+    _record(render=set(showing))
+
+
+@receiver(post_delete, sender=Image, dispatch_uid="articles.image_deleted")
+def _image_deleted(sender, instance, **kwargs):
+    # Only unused images can be deleted (ImageUse and LiveImageUse protect the rest); their
+    # files go once the deletion is committed, so a rollback loses nothing.
+    file, width = instance.file, instance.width
+    transaction.on_commit(lambda: renditions.delete(file, width))
 
 
 @receiver(post_save, sender=ArticleUpdate, dispatch_uid="articles.update_saved")

@@ -31,6 +31,7 @@ def _render_article(request, version, **context):
         "site_settings": SiteSettings.load(),
         "canonical_url": seo.canonical_url(request, version),
         "json_ld": seo.json_ld(request, version),
+        "image_url": seo.share_image_url(request, version),
     }
     return render(request, "articles/article_detail.html", context)
 

@@ -7,6 +7,8 @@ for a fixed time per row:
   article (cold)  the article page rendered for every request (a session cookie bypasses
                   the page cache; the article is the client's, 5 to 9 kB of HTML)
   article (cached) the same page from the page cache
+  3 images (cold), 3 images (cached)   the seed article with a lead image and two figures
+                  from the library (<picture>, srcset): rendered, and from the page cache
   home            the home page, from the page cache
   search (most)   /search/?q=magnesium+sleep: common words, nearly every article matches
   search (few)    /search/?q=compound7+sleep: a rare word, at most 1 in 1,000 matches
@@ -57,9 +59,13 @@ from django.core.management.base import BaseCommand, CommandError
 from bench import markdown_inputs
 
 ARTICLE = "/articles/magnesium-glycinate-for-sleep/"
+IMAGES_ARTICLE = "/articles/bench-images/"  # bench.benchmark_data: three library images
+BYPASS = {"Cookie": "sessionid=benchmark-bypass"}
 ROWS = [
-    ("article (cold)", ARTICLE, {"Cookie": "sessionid=benchmark-bypass"}),
+    ("article (cold)", ARTICLE, BYPASS),
     ("article (cached)", ARTICLE, {}),
+    ("3 images (cold)", IMAGES_ARTICLE, BYPASS),
+    ("3 images (cached)", IMAGES_ARTICLE, {}),
     ("home", "/", {}),
     ("search (most)", "/search/?q=magnesium+sleep", {}),  # matches nearly every article
     ("search (few)", "/search/?q=compound7+sleep", {}),  # at most 1 in 1,000 articles
@@ -304,7 +310,7 @@ class Command(BaseCommand):
                 result = subprocess.run(command, capture_output=True, text=True, check=True)
                 rows[name] = parse_wrk(result.stdout)
                 self.stdout.write(
-                    f"{name:17} {rows[name]['rps']:9.0f} req/s  p50 {rows[name]['p50']:7.2f} ms"
+                    f"{name:18} {rows[name]['rps']:9.0f} req/s  p50 {rows[name]['p50']:7.2f} ms"
                     f"  p99 {rows[name]['p99']:7.2f} ms  errors {rows[name]['errors']}"
                 )
             memory = [worker_memory(server.pid)]

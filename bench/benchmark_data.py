@@ -7,6 +7,7 @@ article page as a static file, for the benchmark's static-file row.
     python -m bench.benchmark_data --articles 1000    # on the database DATABASE_URL names
 """
 
+import io
 import os
 import random
 import sys
@@ -18,14 +19,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mgsite.settings")
 django.setup()
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
+from PIL import Image as PILImage
 
-from articles import page_content, search_index
-from articles.models import Article, LiveVersion, Section, Supplement
+from articles import page_content, publishing, search_index
+from articles.models import Article, Image, LiveVersion, Section, Supplement
 from articles.rendering import render_markdown, to_plain_text
+from articles.signals import changes
+from articles.uploads import safe_file
 
 WORDS = [
     "magnesium",
@@ -95,6 +100,7 @@ class Command(BaseCommand):
                 for n, name in enumerate(SUPPLEMENTS)
             ]
             self._create(articles, supplements, rng)
+        self._article_with_images()
         self._save_static_copy(static_copy)
         self.stdout.write(f"{Article.objects.count()} articles, {Section.objects.count()} sections")
 
@@ -190,6 +196,47 @@ class Command(BaseCommand):
             if connection.vendor == "sqlite":
                 for version in versions:
                     search_index.update(version)
+
+    def _article_with_images(self):
+        """The seed article's text again, as `bench-images`, with three library images
+        made as an upload would make them (2400 x 1600, renditions and all): a lead image
+        and two figures. Published through articles.publishing, like an editor would."""
+        seed = Article.objects.get(slug="magnesium-glycinate-for-sleep")
+        images = []
+        for n, colour in enumerate(["teal", "navy", "olive"]):
+            # A gradient, so the JPEG has something of a photo's work in it.
+            picture = PILImage.linear_gradient("L").resize((2400, 1600)).convert("RGB")
+            picture.paste(colour, (0, 0, 800, 1600))
+            buffer = io.BytesIO()
+            picture.save(buffer, "JPEG", quality=90)
+            upload = SimpleUploadedFile(f"photo{n}.jpg", buffer.getvalue())
+            images.append(
+                Image.objects.create(
+                    file=safe_file(upload),
+                    alt_text=f"Benchmark photo {n}",
+                    caption=f"Caption {n}",
+                    credit="Photo: benchmark",
+                )
+            )
+        sections = list(seed.sections.all())
+        with changes():
+            article = Article.objects.create(
+                title=f"{seed.title} (with images)",
+                slug="bench-images",
+                summary=seed.summary,
+                lead_image=images[0],
+                intro=f"{seed.intro}\n\n![]({images[1].reference})",
+                conclusion=f"![]({images[2].reference})\n\n{seed.conclusion}",
+            )
+            for section in sections:
+                Section.objects.create(
+                    article=article,
+                    position=section.position,
+                    heading=section.heading,
+                    anchor=section.anchor,
+                    body=section.body,
+                )
+        publishing.publish(article, unreviewed_reason="A benchmark page.")
 
     def _save_static_copy(self, relative_path):
         article = Article.objects.get(slug="magnesium-glycinate-for-sleep")

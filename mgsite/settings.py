@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "adminsortable2",
+    # Renditions of library images (articles/renditions.py).
+    "imagekit",
     "reversion",
     "axes",
     "csp",
@@ -284,6 +286,14 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 # Largest image an editor may upload through the editor, in bytes.
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+# Most pixels an uploaded image may have: a small file can decode to gigabytes (a "bomb").
+# 50 megapixels is a high-end camera's photo, about 200 MB while it is re-encoded.
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
+# AVIF renditions beside WebP: smaller files, but about 1 s of CPU per large rendition here,
+# made when an image is uploaded (articles/renditions.py). Off unless asked for.
+IMAGE_AVIF = env_bool("IMAGE_AVIF", False)
+# django-imagekit writes renditions through the default storage, under this directory.
+IMAGEKIT_CACHEFILE_DIR = "renditions"
 
 ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES = 6

@@ -24,6 +24,9 @@ urlpatterns = [
     # same paths its widget calls, answered for staff only.
     path("markdownx/markdownify/", editor_views.markdownify, name="markdownx_markdownify"),
     path("markdownx/upload/", editor_views.upload_image, name="markdownx_upload"),
+    # The "Insert image" dialog beside each Markdown field (static/js/insert-image.js).
+    path("markdownx/images/", editor_views.image_library, name="image_library"),
+    path("markdownx/images/insert/", editor_views.insert_image, name="insert_image"),
     path("sitemap.xml", cached_for_visitors(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", cached_for_visitors(robots_txt), name="robots"),
     path("healthz", health.healthz, name="healthz"),

@@ -1,5 +1,6 @@
 """Shared fixtures: small factories and the settings every test runs under."""
 
+import io
 import itertools
 import os
 import shutil
@@ -10,14 +11,17 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.test import override_settings
 from django.utils import timezone
+from PIL import Image as PILImage
 
 from articles import publishing
 from articles.models import (
     Approval,
     Article,
+    Image,
     LiveVersion,
     Person,
     Section,
@@ -25,6 +29,7 @@ from articles.models import (
     Supplement,
 )
 from articles.signals import changes
+from articles.uploads import safe_file
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -168,6 +173,25 @@ def make_article(db):
             LiveVersion.objects.filter(article=article).update(expires_at=expires_at)
         article.refresh_from_db()
         return article
+
+    return make
+
+
+def image_bytes(size=(2400, 1600), fmt="JPEG", colour="teal"):
+    image = PILImage.new("RGB", size, colour)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_image(db):
+    """A library image (re-encoded like an upload, renditions made)."""
+
+    def make(size=(2400, 1600), fmt="JPEG", alt_text="Capsules on a table", **fields):
+        extension = {"JPEG": "jpg", "PNG": "png"}[fmt]
+        upload = SimpleUploadedFile(f"photo.{extension}", image_bytes(size, fmt))
+        return Image.objects.create(file=safe_file(upload), alt_text=alt_text, **fields)
 
     return make
 

@@ -4,7 +4,9 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image as PILImage
+
+from articles.models import Image
 
 PREVIEW = "/markdownx/markdownify/"
 UPLOAD = "/markdownx/upload/"
@@ -12,7 +14,7 @@ UPLOAD = "/markdownx/upload/"
 
 def image_file(fmt="PNG", name="photo.png", size=(4, 4)):
     buffer = io.BytesIO()
-    Image.new("RGB", size, "red").save(buffer, fmt)
+    PILImage.new("RGB", size, "red").save(buffer, fmt)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
@@ -56,16 +58,17 @@ def test_preview_answers_post_only(admin_client):
 def test_upload_stores_image_under_random_name(admin_client, settings):
     response = admin_client.post(UPLOAD, {"image": image_file(name="evil.html")})
     assert response.status_code == 200
-    code = response.json()["image_code"]
-    assert code.startswith("![](/media/uploads/") and code.endswith(".png)")
-    assert "evil" not in code
-    stored = list((settings.MEDIA_ROOT / "uploads").iterdir())
+    image = Image.objects.get()
+    assert response.json()["image_code"] == f"![](image:{image.pk})"
+    assert image.file.name.startswith("images/") and image.file.name.endswith(".png")
+    assert "evil" not in image.file.name
+    stored = list((settings.MEDIA_ROOT / "images").iterdir())
     assert len(stored) == 1 and stored[0].suffix == ".png"
 
 
 def test_upload_extension_follows_the_real_format(admin_client):
-    response = admin_client.post(UPLOAD, {"image": image_file("JPEG", name="photo.gif")})
-    assert response.json()["image_code"].endswith(".jpg)")
+    admin_client.post(UPLOAD, {"image": image_file("JPEG", name="photo.gif")})
+    assert Image.objects.get().file.name.endswith(".jpg")
 
 
 @pytest.mark.parametrize(
@@ -82,7 +85,8 @@ def test_upload_refuses_non_images_with_a_clear_message(admin_client, settings, 
     response = admin_client.post(UPLOAD, {"image": upload})
     assert response.status_code == 400
     assert "not an image we can read" in response.json()["error"]
-    assert not (settings.MEDIA_ROOT / "uploads").exists()
+    assert not (settings.MEDIA_ROOT / "images").exists()
+    assert not Image.objects.exists()
 
 
 def test_upload_refuses_oversized_images(admin_client, settings):
@@ -94,7 +98,7 @@ def test_upload_refuses_oversized_images(admin_client, settings):
 
 def test_upload_refuses_other_image_formats(admin_client):
     buffer = io.BytesIO()
-    Image.new("RGB", (2, 2)).save(buffer, "BMP")
+    PILImage.new("RGB", (2, 2)).save(buffer, "BMP")
     upload = SimpleUploadedFile("a.bmp", buffer.getvalue(), content_type="image/bmp")
     response = admin_client.post(UPLOAD, {"image": upload})
     assert response.status_code == 400

@@ -48,7 +48,7 @@ See https://example.org/magnesium for more, or <abbr title="milligram">mg</abbr>
 
 
 @pytest.fixture
-def pages(seed_article, make_article, make_supplement, approve):
+def pages(seed_article, make_article, make_supplement, approve, make_image):
     """Each page readers can get, with everything it can show: a reviewed article with
     references, footnotes, tables and update notes, home with a second page, a shared
     preview link, and the 404 and 500 pages."""
@@ -65,10 +65,15 @@ def pages(seed_article, make_article, make_supplement, approve):
         key="abbasi2012", authors="Abbasi B", title="Magnesium and insomnia", year=2012
     )
     supplement = seed_article.supplements.get()
+    # Library images: a lead image, a figure with caption and credit, one inside a sentence.
+    lead = make_image(size=(1600, 900), alt_text="Capsules & <tablets>", caption="Lead")
+    figure = make_image(size=(900, 600), caption="Citrate", credit="Photo: A", licence="CC0")
+    inline = make_image(size=(64, 64), fmt="PNG", alt_text="", decorative=True)
     rich = make_article(
         "Magnesium citrate & sleep",
         subtitle="Forms <compared>",
-        intro=RICH_INTRO,
+        lead_image=lead,
+        intro=f"{RICH_INTRO}\n![]({figure.reference})\n\nA dot ![]({inline.reference}) inline.\n",
         conclusion="Ask a pharmacist [@abbasi2012].",
         sections=3,
         published=False,

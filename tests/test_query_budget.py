@@ -109,3 +109,16 @@ def test_admin_change_form_queries_do_not_grow_with_sections(admin_client, make_
     assert change_form_queries(make_article(sections=1)) == change_form_queries(
         make_article(sections=100)
     )
+
+
+def test_article_queries_same_for_0_and_10_images(client, make_article, make_image):
+    """Library images are frozen into the live version's HTML (renditions, sizes, alt):
+    showing ten costs no query more than showing none."""
+    plain = make_article(sections=1)
+    images = [make_image(size=(640, 400), alt_text=f"Image {n}") for n in range(10)]
+    illustrated = make_article(
+        sections=1, intro="\n\n".join(f"![]({image.reference})" for image in images)
+    )
+    assert illustrated.image_uses.count() == 10
+    assert count_queries(client, plain.get_absolute_url()) == ARTICLE_PAGE_QUERIES
+    assert count_queries(client, illustrated.get_absolute_url()) == ARTICLE_PAGE_QUERIES

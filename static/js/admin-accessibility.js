@@ -1,6 +1,6 @@
 /*
  * Accessibility fixes for select2, the autocomplete Django's admin ships (axe-core flags it):
- * its search box has no label, and its list of chosen items holds elements a list may not.
+ * its search box and single-choice box have no name, and its list of chosen items holds elements a list may not.
  * select2 redraws these on every change, so the fixes are reapplied when the page changes.
  */
 "use strict";
@@ -16,6 +16,14 @@ function fixSelect2() {
     const name = labelFor(field);
     if (name) {
       field.setAttribute("aria-label", `Search ${name}`);
+    }
+  });
+  // A single choice (the lead image) is named by what it shows, nothing while empty.
+  const single = ".select2-selection--single, .select2-selection__rendered[role='textbox']";
+  document.querySelectorAll(`:is(${single}):not([aria-label])`).forEach((box) => {
+    const name = labelFor(box);
+    if (name) {
+      box.setAttribute("aria-label", name);
     }
   });
   // Not a list to assistive technology: the choices are announced by the combobox.
