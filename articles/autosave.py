@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from . import rendering, typed_drafts
-from .models import ArticleUpdate, Autosave, Citation, LiveVersion, Person, Supplement
+from .models import ArticleUpdate, Autosave, Citation, Image, LiveVersion, Person, Supplement
 
 # Never kept: the CSRF token is the session's, not the editor's text.
 NOT_KEPT = {"csrfmiddlewaretoken"}
@@ -75,6 +75,8 @@ def page_from_form(article, data):
         ) from error
     draft = typed.article
     draft.slug = one("slug", article.slug) or article.slug
+    lead = _ids([one("lead_image")])
+    draft.lead_image = Image.objects.filter(pk=lead[0]).first() if lead else None
     return LiveVersion.from_draft(
         draft,
         sections=typed.sections,

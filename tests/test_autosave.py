@@ -138,3 +138,13 @@ def test_only_the_live_preview_may_be_framed_and_only_by_the_site(admin_client, 
         response = admin_client.get(url)
         assert response["X-Frame-Options"] == "DENY", url
         assert "frame-ancestors 'none'" in response["Content-Security-Policy"], url
+
+
+def test_live_preview_shows_the_typed_images_and_lead_image(admin_client, seed_article, make_image):
+    lead, inline = make_image(alt_text="A lead photo"), make_image(alt_text="An inline photo")
+    data = edited_form(
+        admin_client, seed_article, lead_image=str(lead.pk), intro=f"![](image:{inline.pk})"
+    )
+    admin_client.post(urls(seed_article)["autosave"], data)
+    html = admin_client.get(urls(seed_article)["live_preview"]).content.decode()
+    assert 'alt="A lead photo"' in html and 'alt="An inline photo"' in html
