@@ -186,3 +186,25 @@ def test_the_panel_sits_beside_the_form_not_over_it(change_form, seed_article, w
     panel = page.locator(".live-preview").bounding_box()
     intro = page.get_by_label("Intro:").bounding_box()
     assert intro["x"] + intro["width"] <= panel["x"]
+
+
+def test_a_form_opened_and_left_untouched_keeps_nothing_and_asks_nothing(change_form):
+    """The relation boxes start up with a "change" of their own: not the editor's."""
+    page = change_form()
+    page.get_by_role("heading", level=1).click()  # the page has been used: it may ask
+    page.wait_for_timeout(1500)
+    assert not Autosave.objects.exists()
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.type) or dialog.accept())
+    page.close(run_before_unload=True)
+    assert dialogs == []
+
+
+def test_choosing_a_supplement_is_a_change_kept(change_form, seed_article, make_supplement):
+    make_supplement("Glycine", slug="glycine")
+    page = change_form()
+    page.locator("#id_supplements").locator("xpath=..").locator(".select2-selection").click()
+    page.keyboard.type("Glycine")
+    page.get_by_role("option", name="Glycine").click()
+    expect(page.locator(".autosave-status")).to_contain_text("Unsaved changes kept at")
+    assert len(Autosave.objects.get().data["supplements"]) == 2

@@ -111,9 +111,10 @@ document.addEventListener("DOMContentLoaded", () => {
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed); // also moves and drags (static/js/section-order.js)
-  // The relation boxes (select2) announce changes as jQuery events only.
+  // The relation boxes (select2) announce a person's choice as jQuery events only (their
+  // plain "change" also fires when they start up, so it says nothing).
   if (window.django && window.django.jQuery) {
-    window.django.jQuery(form).on("change", "select", changed);
+    window.django.jQuery(form).on("select2:select select2:unselect select2:clear", "select", changed);
   }
   form.addEventListener("submit", (event) => {
     const submitter = event.submitter;
