@@ -185,6 +185,24 @@ def image_bytes(size=(2400, 1600), fmt="JPEG", colour="teal"):
 
 
 @pytest.fixture
+def new_page(browser):
+    """A page in a browser context of its own, closed after the test. A change form left
+    open goes on calling the live server (presence heartbeats, autosave) during the tests
+    that follow; on PostgreSQL those requests queued behind the next test's flush until the
+    server ran out of connections."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def make_image(db):
     """A library image (re-encoded like an upload, renditions made)."""
 

@@ -17,11 +17,11 @@ PASSWORD = "a-long-browser-test-password"
 
 
 @pytest.fixture
-def change_form(browser, live_server, django_user_model, seed_article):
+def change_form(new_page, live_server, django_user_model, seed_article):
     django_user_model.objects.create_superuser("editor", "", PASSWORD)
 
     def open_form(viewport=DESKTOP):
-        page = browser.new_context(viewport=viewport).new_page()
+        page = new_page(viewport=viewport)
         log_in(page, live_server, "editor", PASSWORD)
         page.goto(f"{live_server.url}/admin/articles/article/{seed_article.pk}/change/")
         expect(page.locator(".markdownx-preview:not(:empty)").first).to_be_visible()

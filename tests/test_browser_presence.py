@@ -45,19 +45,17 @@ def people(django_user_model):
     }
 
 
-def open_article(browser, live_server, name, article, **context):
-    page = log_in(
-        browser.new_context(**context).new_page(), live_server, name, f"{name}-long-password"
-    )
+def open_article(new_page, live_server, name, article, **context):
+    page = log_in(new_page(**context), live_server, name, f"{name}-long-password")
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     return page
 
 
 def test_a_second_editor_sees_the_first_and_the_notice_goes_when_they_leave(
-    browser, live_server, quick_heartbeat, people, seed_article
+    new_page, live_server, quick_heartbeat, people, seed_article
 ):
-    edith = open_article(browser, live_server, "edith", seed_article)
-    ed = open_article(browser, live_server, "ed", seed_article)
+    edith = open_article(new_page, live_server, "edith", seed_article)
+    ed = open_article(new_page, live_server, "ed", seed_article)
 
     notice = ed.get_by_role("status").filter(has_text="Edith Wharton is also editing")
     expect(notice).to_have_text(
@@ -73,9 +71,9 @@ def test_a_second_editor_sees_the_first_and_the_notice_goes_when_they_leave(
 
 
 def test_a_hidden_tab_sends_no_heartbeat_until_it_is_shown_again(
-    browser, live_server, quick_heartbeat, people, seed_article
+    new_page, live_server, quick_heartbeat, people, seed_article
 ):
-    ed = open_article(browser, live_server, "ed", seed_article)
+    ed = open_article(new_page, live_server, "ed", seed_article)
     beats = []
     ed.on("request", lambda request: "/presence/" in request.url and beats.append(request))
     ed.wait_for_timeout(2_500)
@@ -93,10 +91,10 @@ def test_a_hidden_tab_sends_no_heartbeat_until_it_is_shown_again(
 
 
 def test_the_lock_holds_against_a_second_editor_and_an_administrator_breaks_it(
-    browser, live_server, quick_heartbeat, people, seed_article
+    new_page, live_server, quick_heartbeat, people, seed_article
 ):
-    edith = open_article(browser, live_server, "edith", seed_article)
-    ed = open_article(browser, live_server, "ed", seed_article)
+    edith = open_article(new_page, live_server, "edith", seed_article)
+    ed = open_article(new_page, live_server, "ed", seed_article)
     expect(ed.get_by_role("button", name="Break the lock")).to_have_count(0)
 
     edith.get_by_role("button", name="Lock this article").click()
@@ -118,7 +116,7 @@ def test_the_lock_holds_against_a_second_editor_and_an_administrator_breaks_it(
     seed_article.refresh_from_db()
     assert seed_article.title == "Magnesium Glycinate for Sleep"
 
-    ada = open_article(browser, live_server, "ada", seed_article)
+    ada = open_article(new_page, live_server, "ada", seed_article)
     expect(ada.get_by_text("Locked by Edith Wharton since")).to_be_visible()
     ada.get_by_role("button", name="Break the lock").focus()
     ada.keyboard.press("Enter")
@@ -148,14 +146,14 @@ def violations(page, **context):
 
 
 def test_the_change_form_with_presence_and_lock_notices_has_no_axe_violations(
-    browser, live_server, quick_heartbeat, people, seed_article
+    new_page, live_server, quick_heartbeat, people, seed_article
 ):
-    edith = open_article(browser, live_server, "edith", seed_article)
+    edith = open_article(new_page, live_server, "edith", seed_article)
     edith.get_by_role("button", name="Lock this article").click()
     expect(edith.get_by_text("You locked this article at")).to_be_visible()
     for scheme in ["light", "dark"]:
         ed = open_article(
-            browser, live_server, "ed", seed_article, viewport=DESKTOP, color_scheme=scheme
+            new_page, live_server, "ed", seed_article, viewport=DESKTOP, color_scheme=scheme
         )
         expect(ed.get_by_text("Edith Wharton is also editing this article")).to_be_visible()
         expect(ed.locator(".presence-lock")).to_contain_text("Locked by Edith Wharton since")
