@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: hot pages for visitors, answered from this worker's memory as the whole stack
+    # below last sent them (mgsite/page_cache/fast_path.py).
+    "mgsite.page_cache.fast_path.FastPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,6 +205,8 @@ AUTOSAVE_MAX_WAIT_MS = int(os.environ.get("AUTOSAVE_MAX_WAIT_MS", 5000))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 24 * 3600))
 # When the next scheduled go-live or expiry is (a timestamp or None): pages change then.
 PAGE_CACHE_NEXT_CHANGE = "articles.models.next_scheduled_change"
+# Each worker's own copies of hot pages (the fast path), at most this many bytes.
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024))
 
 # Security: strict unless DEBUG; each can be relaxed from the environment (for example
 # SECURE_SSL_REDIRECT=false behind a proxy that already redirects).

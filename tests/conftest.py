@@ -30,6 +30,7 @@ from articles.models import (
 )
 from articles.signals import changes
 from articles.uploads import safe_file
+from mgsite.page_cache.fast_path import local_pages
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -97,6 +98,7 @@ def _empty_cache():
     and with no remembered content types: live_server tests empty the database, and the
     types made again afterwards get new ids on PostgreSQL."""
     cache.clear()
+    local_pages.clear()  # and no worker's own copies (the fast path)
     ContentType.objects.clear_cache()
 
 

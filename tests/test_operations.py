@@ -12,7 +12,8 @@ from mgsite.page_cache import pages
 def test_healthz_says_both_answer(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "cache": "ok"}
+    report = response.json()
+    assert {report["database"], report["cache"]} == {"ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -23,7 +24,7 @@ def test_healthz_names_the_cache_when_it_is_down(client, db, monkeypatch):
     monkeypatch.setattr(cache, "set", down)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "cache": "down"}
+    assert (response.json()["database"], response.json()["cache"]) == ("ok", "down")
 
 
 @pytest.mark.django_db

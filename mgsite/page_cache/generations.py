@@ -2,11 +2,14 @@
 by every content change, and by the first request after a scheduled go-live or expiry."""
 
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 
 from .models import Generation
@@ -51,11 +54,17 @@ def current():
     """The generation readers' pages belong to now: one query, and one or two more only for
     the first request of a generation (which looks up the next scheduled change) or the first
     after that change comes (which starts a new generation)."""
-    generation = Generation.objects.filter(pk=ROW).first() or _first()
+    generation = _read() or _first()
     if not generation.next_change_known:
-        generation.next_change_at = _next_scheduled_change()
-        generation.next_change_known = True
-        _note(generation, next_change_at=generation.next_change_at, next_change_known=True)
+        next_change_at = _next_scheduled_change()
+        _note(generation, next_change_at=next_change_at, next_change_known=True)
+        generation = Read(
+            token=generation.token,
+            number=generation.number,
+            changed_at=generation.changed_at,
+            next_change_at=next_change_at,
+            next_change_known=True,
+        )
     if generation.next_change_at is not None and timezone.now() >= generation.next_change_at:
         # Only the request that still sees this generation moves it on; any other finds the
         # new one. The new one's next change is after now, so this happens once.
@@ -74,3 +83,53 @@ def _note(generation, **fields):
     except DatabaseError:
         return False
     return True
+
+
+# Every visitor's request for a cached page makes this query, often as the only work besides
+# sending the bytes: written out, it costs a fraction of what building it with the ORM does.
+_READ = "SELECT token, number, changed_at, next_change_at, next_change_known FROM {} WHERE id = %s"
+
+
+# The last row read and what was made of it: most reads find the row unchanged.
+_last_read = (None, None)
+
+
+def _read():
+    global _last_read
+    with connection.cursor() as cursor:
+        cursor.execute(_READ.format(connection.ops.quote_name(Generation._meta.db_table)), [ROW])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if row == _last_read[0]:
+        return _last_read[1]
+    token, number, changed_at, next_change_at, next_change_known = row
+    read = Read(
+        token=token,
+        number=number,
+        changed_at=_aware(changed_at),
+        next_change_at=_aware(next_change_at),
+        next_change_known=bool(next_change_known),
+    )
+    _last_read = (row, read)
+    return read
+
+
+@dataclass(frozen=True)
+class Read:
+    """The row as read: what a model instance would hold, for a fraction of its cost."""
+
+    token: str
+    number: int
+    changed_at: datetime
+    next_change_at: datetime | None
+    next_change_known: bool
+
+
+def _aware(value):
+    # SQLite hands back naive UTC datetimes (or text), PostgreSQL aware ones.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value

@@ -14,8 +14,10 @@ as if uncached; if the database fails, pages already cached under the last gener
 process saw are still served.
 """
 
+import gzip
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
@@ -38,6 +40,16 @@ class Entry:
     content_type: str
     etag: str
     last_modified: float
+    # The same bytes gzipped, made once when the page is stored (None: not worth it). Only
+    # these visitors' pages are ever compressed: a page with a session or a CSRF token in it
+    # never is (BREACH), and such pages never come here.
+    gzipped: bytes | None = None
+
+    def variant(self, accepts_gzip):
+        """(body, Content-Encoding or None, ETag): each encoding has its own ETag."""
+        if accepts_gzip and self.gzipped is not None:
+            return self.gzipped, "gzip", f'{self.etag[:-1]}-gzip"'
+        return self.content, None, self.etag
 
 
 # Trouble is logged once per incident, with its traceback, not once per request: a Redis
@@ -62,7 +74,8 @@ def _recovered(kind, message):
 _last_seen = None
 
 
-def _generation():
+def generation():
+    """The generation to serve pages from: one query (see `generations.current`)."""
     global _last_seen
     try:
         _last_seen = generations.current()
@@ -80,41 +93,86 @@ def _generation():
 PAGE_PARAMETERS = ("page",)
 
 
-def _key(request, generation):
-    used = urlencode([(name, request.GET[name]) for name in PAGE_PARAMETERS if name in request.GET])
-    url = f"{request.get_host()}{request.path}?{used}"
-    return f"pages:{generation.token}:{hashlib.sha256(url.encode()).hexdigest()}"
+def page_address(request):
+    """What tells one page from another: host, path and the parameters pages read."""
+    used = ""
+    if request.META.get("QUERY_STRING"):
+        used = urlencode(
+            [(name, request.GET[name]) for name in PAGE_PARAMETERS if name in request.GET]
+        )
+    return f"{request.get_host()}{request.path}?{used}"
+
+
+def url_key(request):
+    """What a page is stored under in the shared cache, less the generation."""
+    return hashlib.sha256(page_address(request).encode()).hexdigest()
+
+
+def accepts_gzip(request):
+    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def has_conditions(request):
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+
+
+def has_session(request):
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def _bypass(request):
-    return request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES
+    return request.method not in ("GET", "HEAD") or has_session(request)
+
+
+# Worth compressing: text. Below a few hundred bytes gzip saves nothing.
+_COMPRESSIBLE = re.compile(r"^(text/|application/(rss\+|atom\+)?xml|application/(ld\+)?json)")
+_MIN_COMPRESS = 256
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 
 def _entry_for(response, generation):
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     content = response.content
+    content_type = response["Content-Type"]
+    gzipped = None
+    if len(content) >= _MIN_COMPRESS and _COMPRESSIBLE.match(content_type):
+        # mtime=0: every worker makes the same bytes, so the gzip ETag means one thing.
+        gzipped = gzip.compress(content, compresslevel=6, mtime=0)
     return Entry(
         content=content,
-        content_type=response["Content-Type"],
+        content_type=content_type,
         etag=quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
         last_modified=generation.changed_at.timestamp(),
+        gzipped=gzipped,
     )
 
 
-def _response_for(request, entry):
-    response = HttpResponse(entry.content, content_type=entry.content_type)
-    response["ETag"] = entry.etag
+def respond_with(request, entry, response=None):
+    """`entry` as the response to `request`: gzipped if the client takes it, or a 304.
+    `response` may carry headers already (the fast path's stored ones)."""
+    if response is None:
+        response = HttpResponse()
+    body, encoding, etag = entry.variant(accepts_gzip(request))
+    response.content = body
+    response["Content-Type"] = entry.content_type
+    if encoding:
+        response["Content-Encoding"] = encoding
+    response["ETag"] = etag
     response["Last-Modified"] = http_date(entry.last_modified)
     # Browsers and proxies may keep it, but must ask again each time (answered by a 304).
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-    patch_vary_headers(response, ["Cookie"])
-    return get_conditional_response(
-        request,
-        etag=entry.etag,
-        last_modified=int(entry.last_modified),
-        response=response,
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+    conditional = get_conditional_response(
+        request, etag=etag, last_modified=int(entry.last_modified), response=response
     )
+    if conditional is not response:
+        # A 304 carries the page's other headers too (security headers, CSP), as the whole
+        # stack would have added them.
+        for name, value in response.items():
+            if name.lower() not in ("content-type", "content-length", "content-encoding"):
+                conditional.headers.setdefault(name, value)
+    return conditional
 
 
 def cached_for_visitors(view):
@@ -128,8 +186,9 @@ def cached_for_visitors(view):
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True)
             return response
-        generation = _generation()
-        key = _key(request, generation)
+        # The fast path (fast_path.py) may have read the generation for this request already.
+        serving = getattr(request, "page_cache_generation", None) or generation()
+        key = f"pages:{serving.token}:{url_key(request)}"
         try:
             entry = cache.get(key)
         except Exception:
@@ -140,11 +199,14 @@ def cached_for_visitors(view):
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
-            entry = _entry_for(response, generation)
+            entry = _entry_for(response, serving)
             try:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:
                 _report_trouble("cache", "page cache: could not store %s", request.path)
-        return _response_for(request, entry)
+        response = respond_with(request, entry)
+        # For the fast path: this page, as the rest of the stack will finish it, may be kept.
+        response.page_cache_entry = (serving.token, entry)
+        return response
 
     return wrapper
