@@ -6,7 +6,8 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import publishing
 from articles.models import SiteSettings
@@ -93,3 +94,20 @@ def test_while_the_database_is_down_cached_pages_are_still_served(client, articl
 
     monkeypatch.setattr(generations, "current", down)
     assert "Glycine for Sleep" in page(client, url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_generation_read_is_the_connections_health_check(settings):
+    """Kept from an earlier request, the connection is checked by the read itself (one query,
+    not Django's "SELECT 1" first); one the server dropped since is replaced, no error."""
+    generations.content_changed()
+    generations.current()  # the generation's first read also looks up its next change
+    connection.health_check_enabled, connection.health_check_done = True, False
+    with CaptureQueriesContext(connection) as queries:
+        generations.current()
+    assert len(queries) == 1
+    dropped = connection.connection
+    dropped.close()  # as a database restart leaves it
+    connection.health_check_done = False  # a new request
+    assert generations.current().token
+    assert connection.connection is not dropped
