@@ -1,10 +1,12 @@
 """The home page leads with the newest article, shows lead images on cards, and lists the
 supplements; the site's icons and manifest answer where browsers look for them."""
 
+import importlib
 import json
 import re
 from pathlib import Path
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
@@ -95,6 +97,19 @@ def test_card_image_leaves_the_fingerprint_as_it_was(make_article, make_image):
         summary=version.summary,
         content=without.content,
     )
+
+
+def test_versions_published_before_cards_get_the_same_card_image(make_article, make_image):
+    """Migration 0019 reads the card image back from a version's frozen lead image HTML:
+    exactly what publishing now stores beside it."""
+    migration = importlib.import_module("articles.migrations.0019_card_images")
+    image = make_image(size=(1600, 1000), alt_text='Capsules & a "glass" <jar>')
+    version = LiveVersion.objects.get(article=make_article(lead_image=image))
+    published = version.content.pop("card_image")
+    version.save(update_fields=["content"])
+    migration.add_card_images(django_apps, None)
+    version.refresh_from_db()
+    assert version.card_image == published
 
 
 def test_home_queries_stay_within_budget(client, make_article, make_supplement, make_image):
