@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is the local development server: DEBUG on, SQLite under var/ unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=true
 
-.PHONY: run serve test bench loadtest lint format install vnu
+.PHONY: run serve test bench loadtest lint format install vnu icons lighthouse
 
 run: $(VENV)/.installed var/secret_key
 	$(RUN_ENV) $(PYTHON) manage.py migrate --noinput
@@ -68,6 +68,22 @@ VNU_JAR := var/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 vnu: $(VNU_JAR)
 $(VNU_JAR): Makefile
 	npm install --prefix var/vnu --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+	touch $@
+
+# The logo, favicons and manifest icons (static/, public/favicon.ico), drawn by Pillow from
+# the geometry in bench/icons.py. The results are committed; run again after changing it.
+icons: $(VENV)/.installed
+	$(PYTHON) -m bench.icons
+
+# Lighthouse (npm, pinned to 12: 13 needs Node 22) against a throwaway gunicorn site with
+# the system Chromium: home and article, phone and desktop, median of 3 runs
+# (bench/lighthouse.py; LIGHTHOUSE_ARGS="--runs 1" for a quick look). Installed under var/.
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE_BIN := var/lighthouse/node_modules/.bin/lighthouse
+lighthouse: $(LIGHTHOUSE_BIN) $(VENV)/.installed var/secret_key
+	$(PYTHON) -m bench.lighthouse $(LIGHTHOUSE_ARGS)
+$(LIGHTHOUSE_BIN): Makefile
+	npm install --prefix var/lighthouse --no-save --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
 	touch $@
 
 # A random key for this checkout only; git ignores var/. Production sets SECRET_KEY instead.

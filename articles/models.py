@@ -753,6 +753,11 @@ class LiveVersionQuerySet(models.QuerySet):
         return min(upcoming, default=None)
 
 
+# The key in a live version's content for its lead image as cards show it.
+CARD_IMAGE = "card_image"
+CARD_IMAGE_KEYS = ("alt", "width", "height", "sources")
+
+
 class LiveVersion(models.Model):
     """An article as readers see it: its draft, frozen when it was published.
 
@@ -826,8 +831,12 @@ class LiveVersion(models.Model):
             # Only when there is one: a key more in every article's content would change
             # every fingerprint, and with them every approval.
             url, width, height = renditions.share_image(lead.renditions)
+            figure = lead.figure()
+            # What a card on a list prints (articles.templatetags.cards): the same
+            # renditions the lead figure names, without its caption.
+            content[CARD_IMAGE] = {key: figure[key] for key in CARD_IMAGE_KEYS}
             content["lead_image"] = {
-                "html": rendering.figure_html(lead.figure()),
+                "html": rendering.figure_html(figure),
                 "share": {
                     "url": url,
                     "width": width,
@@ -852,7 +861,9 @@ class LiveVersion(models.Model):
             title=version.title,
             subtitle=version.subtitle,
             summary=version.summary,
-            content=content,
+            # The card image repeats what lead_image already names: leaving it out keeps
+            # the fingerprints (and the approvals matched by them) it had before cards.
+            content={key: value for key, value in content.items() if key != CARD_IMAGE},
         )
         version.draft_supplements = supplements
         version.approval = (
@@ -915,6 +926,11 @@ class LiveVersion(models.Model):
     def lead_image_html(self):
         lead = self.content.get("lead_image")
         return mark_safe(lead["html"]) if lead else ""  # noqa: S308  (made by rendering)
+
+    @property
+    def card_image(self):
+        """The lead image's alt text, size and renditions for a card, or None."""
+        return self.content.get(CARD_IMAGE)
 
     @property
     def share_image(self):

@@ -307,6 +307,15 @@ def _figure(figure, lazy):
     return format_html('<figure class="image">{}{}</figure>', picture, caption)
 
 
+def card_picture_html(figure, sizes, eager=False):
+    """A library image on a card: the <picture> alone, with the card's `sizes`. Lazy
+    unless `eager` (the first card, in view when the page opens)."""
+    html_out = _picture({**figure, "sizes": sizes}, lazy=not eager)
+    if eager:
+        html_out = html_out.replace(' decoding="async">', ' decoding="async" fetchpriority="high">')
+    return mark_safe(html_out)  # noqa: S308  (built by format_html from escaped data)
+
+
 def figure_html(figure):
     """A library image on its own (an article's lead image): a <figure>, loaded at once
     and before other images, since it is at the top of the page."""

@@ -23,6 +23,18 @@ QUALITY = {"JPEG": 82, "WEBP": 80, "AVIF": 60, "PNG": None}
 MIME = {"JPEG": "image/jpeg", "WEBP": "image/webp", "AVIF": "image/avif", "PNG": "image/png"}
 # The article column (static/css/site.css: main is 44rem wide with 1.25rem padding).
 SIZES = "(max-width: 44rem) calc(100vw - 2.5rem), 41.5rem"
+# Cards on the lists (static/css/site.css .cards, .card.featured): main is at most 72rem
+# with 1.25rem padding; the grid's columns are at least 19rem with 1.5rem gaps (one column
+# on a phone, two from 42rem, three from 62.5rem); the newest article's image takes 1.2 of
+# 2.2 shares beside its text from 48rem.
+CARD_SIZES = (
+    "(min-width: 72rem) 22.2rem, (min-width: 62.5rem) calc((100vw - 5.5rem) / 3), "
+    "(min-width: 42rem) calc((100vw - 4rem) / 2), calc(100vw - 2.5rem)"
+)
+FEATURED_SIZES = (
+    "(min-width: 72rem) 37rem, (min-width: 48rem) calc((100vw - 4.5rem) * 0.545), "
+    "calc(100vw - 2.5rem)"
+)
 # Link previews (og:image) show 1.91:1; 1200 x 630 is what the large cards ask for.
 SHARE_SIZE = (1200, 630)
 

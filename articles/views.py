@@ -36,11 +36,29 @@ def _render_article(request, version, **context):
     return render(request, "articles/article_detail.html", context)
 
 
+def _supplements_with_articles():
+    """Supplements with at least one live article, each with its count (one query)."""
+    return Supplement.objects.annotate(
+        article_count=Count(
+            "live_versions", filter=Q(live_versions__in=LiveVersion.objects.visible())
+        )
+    ).filter(article_count__gt=0)
+
+
 def home(request):
     page = Paginator(_listed(LiveVersion.objects.visible()), settings.ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "articles/home.html", {"page_obj": page})
+    articles = list(page)
+    # The first page leads with the newest article, shown larger.
+    featured = articles.pop(0) if page.number == 1 and articles else None
+    context = {
+        "page_obj": page,
+        "featured": featured,
+        "articles": articles,
+        "supplements": _supplements_with_articles(),
+    }
+    return render(request, "articles/home.html", context)
 
 
 def _may_preview(user):
@@ -129,12 +147,9 @@ def supplement_detail(request, slug):
 
 
 def supplement_list(request):
-    supplements = Supplement.objects.annotate(
-        article_count=Count(
-            "live_versions", filter=Q(live_versions__in=LiveVersion.objects.visible())
-        )
-    ).filter(article_count__gt=0)
-    return render(request, "articles/supplement_list.html", {"supplements": supplements})
+    return render(
+        request, "articles/supplement_list.html", {"supplements": _supplements_with_articles()}
+    )
 
 
 def search_page(request):

@@ -217,12 +217,12 @@ def build_site(workdir, env, articles, fresh_database=False):
     run_python(env, "-m", "bench.benchmark_data", "--articles", str(articles))
 
 
-def start_gunicorn(env, workers):
+def start_gunicorn(env, workers, wsgi="mgsite.wsgi"):
     port = free_port()
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "mgsite.wsgi",
+            wsgi,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 from articles import editor_views
 from articles.sitemaps import SITEMAPS
 from articles.views import robots_txt
-from mgsite import health, not_found, two_factor_views
+from mgsite import health, not_found, two_factor_views, web_manifest
 from mgsite.page_cache.pages import cached_for_visitors
 
 admin.site.site_header = "mgsite editorial"
@@ -30,6 +30,7 @@ urlpatterns = [
     path("sitemap.xml", cached_for_visitors(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", cached_for_visitors(robots_txt), name="robots"),
     path("healthz", health.healthz, name="healthz"),
+    path("site.webmanifest", web_manifest.web_manifest, name="web_manifest"),
     path("", include("articles.urls")),
 ]
 
