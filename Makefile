@@ -70,7 +70,7 @@ $(VNU_JAR): Makefile
 	npm install --prefix var/vnu --no-save --no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
 	touch $@
 
-# The logo, favicons and manifest icons (static/, public/favicon.ico), drawn by Pillow from
+# The logo, favicons and manifest icons (static/, static/root/favicon.ico), drawn by Pillow from
 # the geometry in bench/icons.py. The results are committed; run again after changing it.
 icons: $(VENV)/.installed
 	$(PYTHON) -m bench.icons

@@ -2,7 +2,7 @@
 
 The mark is a capsule on a rounded green square. The same shapes are written as SVG
 (static/favicon.svg, static/img/logo.svg with the wordmark) and drawn with Pillow for the
-PNG sizes browsers ask for, and for /favicon.ico (public/, served at the site root by
+PNG sizes browsers ask for, and for /favicon.ico (static/root/, served at the site root by
 whitenoise). Pillow draws at four times the size and scales down, which anti-aliases the
 edges; no SVG renderer is needed.
 
@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
-PUBLIC = ROOT / "public"
+PUBLIC = ROOT / "static" / "root"
 
 GREEN = "#1f7a5a"  # the site's accent (static/css/site.css --accent)
 WHITE = "#ffffff"

@@ -164,8 +164,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files browsers ask for at the site's root whatever the page says (/favicon.ico), served
-# by whitenoise from here; bench/icons.py makes them.
-WHITENOISE_ROOT = BASE_DIR / "public"
+# by whitenoise from here (inside static/: the top level holds only what the design card
+# names); bench/icons.py makes them.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
