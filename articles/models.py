@@ -163,6 +163,15 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("articles:person", kwargs={"slug": self.slug})
 
+    def clean(self):
+        if self.photo is not None and not self.photo.described:
+            raise ValidationError(
+                {
+                    "photo": "Describe this image first: give it alt text in Articles › "
+                    "Images (e.g. the person's name), or mark it decorative."
+                }
+            )
+
     @property
     def link_list(self):
         """The links as the page prints them: web addresses only, one a line."""

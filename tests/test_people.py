@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from articles import publishing
 from articles.models import Image, Person
+from tests.admin_forms import open_form
 from tests.test_query_budget import CACHED_PAGE_QUERIES
 
 
@@ -159,3 +160,15 @@ def test_admin_edits_a_person_with_a_photo(admin_client, make_image, make_articl
     assert "View on site" not in html  # not public yet: nothing to view
     written_by(make_article, ann)
     assert "View on site" in admin_client.get(url).content.decode()
+
+
+def test_an_undescribed_portrait_is_a_form_error(admin_client, make_image):
+    ann = make_person()
+    photo = make_image(alt_text="")
+    url = reverse("admin:articles_person_change", args=[ann.pk])
+    data = open_form(admin_client, url, form_id="person_form")
+    data["photo"] = str(photo.pk)
+    html = admin_client.post(url, data).content.decode()
+    assert "Describe this image first" in html
+    ann.refresh_from_db()
+    assert ann.photo is None
