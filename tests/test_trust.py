@@ -241,3 +241,15 @@ def test_print_stylesheet_keeps_the_trust_block_and_takeaways():
     print_rules = css[css.index("@media print") :]
     hidden = print_rules[: print_rules.index("{ display: none; }")]
     assert "trust" not in hidden and "takeaways" not in hidden and "references" not in hidden
+
+
+def test_editors_keep_the_site_pages_text(client, editor):
+    client.force_login(editor)
+    page = SitePage.objects.get(slug="about")
+    url = reverse("admin:articles_sitepage_change", args=[page.pk])
+    data = open_form(client, url, form_id="sitepage_form")
+    data["body"] = "mgsite is run by two editors."
+    assert client.post(url, data).status_code == 302
+    page.refresh_from_db()
+    assert page.body_html == "<p>mgsite is run by two editors.</p>"
+    assert client.get(reverse("admin:articles_sitepage_add")).status_code == 403

@@ -11,6 +11,7 @@ import markdownx.models
 from django.db import migrations, models
 
 import articles.models
+from articles.migrations import _permissions
 from articles.rendering import render_markdown, to_plain_text
 
 # Placeholders, honest about what they are: the editors write the real pages. They describe
@@ -80,6 +81,12 @@ def create_pages(apps, schema_editor):
 def remove_pages(apps, schema_editor):
     SitePage = apps.get_model("articles", "SitePage")
     SitePage.objects.filter(slug__in=[slug for slug, _, _ in PAGES]).delete()
+
+
+def let_editors_edit_pages(apps, schema_editor):
+    """Editors keep the site pages' text, as they keep the articles' (nobody adds or
+    deletes them: the admin offers neither)."""
+    _permissions.grant(apps, "Editors", {"articles": {"sitepage": ["change", "view"]}})
 
 
 def link_live_bylines(apps, schema_editor):
@@ -185,6 +192,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(create_pages, remove_pages),
+        migrations.RunPython(let_editors_edit_pages, migrations.RunPython.noop),
         migrations.RunPython(link_live_bylines, migrations.RunPython.noop),
         migrations.RunPython(rebuild_search_text, migrations.RunPython.noop),
     ]
