@@ -838,7 +838,16 @@ class PersonAdmin(VersionAdmin):
     autocomplete_fields = ["user", "photo"]
     fieldsets = [
         (None, {"fields": ["name", "credentials", "bio", "links", "photo"]}),
-        ("Address and account", {"fields": ["slug", "user"], "classes": ["collapse"]}),
+        (
+            "Address and account",
+            {
+                "fields": ["slug", "user"],
+                "classes": ["collapse"],
+                "description": "The slug is their page's address, and published bylines "
+                "link to it as it was when they were published: a changed slug leaves those "
+                "links leading nowhere until the articles are published again.",
+            },
+        ),
     ]
 
     def view_on_site(self, person):
