@@ -52,6 +52,7 @@ from .models import (
     ReviewComment,
     ReviewSubmission,
     Section,
+    SitePage,
     SiteSettings,
     SlugRedirect,
     Supplement,
@@ -205,6 +206,7 @@ class ArticleAdmin(PresenceAdminMixin, SortableAdminBase, ArticleRevisionsAdmin)
                     "subtitle",
                     "lead_image",
                     "intro",
+                    "key_takeaways",
                     "opened_revision",
                     "opened_version",
                     "seen_version",
@@ -767,6 +769,23 @@ class SiteSettingsAdmin(ChangesOnceAdmin):
         return SiteSettings.load() if str(object_id) == "1" else None
 
 
+@admin.register(SitePage)
+class SitePageAdmin(ChangesOnceAdmin):
+    """About, Editorial policy, Corrections: made by a migration and linked from every
+    page's footer by their slugs, so they are edited here, never added, renamed or deleted."""
+
+    formfield_overrides = MARKDOWN_WIDGETS
+    list_display = ["title", "slug", "updated_at"]
+    fields = ["title", "slug", "body"]
+    readonly_fields = ["slug"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SlugRedirect)
 class SlugRedirectAdmin(admin.ModelAdmin):
     """Old addresses, kept by the system on every slug change: read-only here."""
@@ -816,7 +835,26 @@ class PersonAdmin(VersionAdmin):
     list_display = ["name", "credentials", "user"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "photo"]
+    fieldsets = [
+        (None, {"fields": ["name", "credentials", "bio", "links", "photo"]}),
+        (
+            "Address and account",
+            {
+                "fields": ["slug", "user"],
+                "classes": ["collapse"],
+                "description": "The slug is their page's address, and published bylines "
+                "link to it as it was when they were published: a changed slug leaves those "
+                "links leading nowhere until the articles are published again.",
+            },
+        ),
+    ]
+
+    def view_on_site(self, person):
+        # Their page exists only while a published article names them.
+        if Person.objects.public().filter(pk=person.pk).exists():
+            return person.get_absolute_url()
+        return None
 
 
 class ImageUseFilter(admin.SimpleListFilter):
@@ -904,17 +942,24 @@ class ImageAdmin(ChangesOnceAdmin):
             .values_list("title", flat=True)
             .distinct()
         )
-        if not image.pk or not (articles or live):
+        people = Person.objects.filter(photo=image.pk) if image.pk else Person.objects.none()
+        if not image.pk or not (articles or live or people):
             return "Not used: it can be deleted."
         drafts = format_html_join(
             ", ",
             '<a href="{}">{}</a>',
             ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in articles),
         )
+        portraits = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:articles_person_change", args=[p.pk]), p.name) for p in people),
+        )
         return format_html(
-            "Drafts: {}. Published versions (kept as readers saw them): {}.",
+            "Drafts: {}. Published versions (kept as readers saw them): {}. Portrait of: {}.",
             drafts or "none",
             ", ".join(sorted(set(live))) or "none",
+            portraits or "nobody",
         )
 
     @admin.display(description="Publish again to show this version")

@@ -74,6 +74,7 @@ def page_from_form(article, data):
             f"article {rendering.MAX_ARTICLE_CHARS:,}."
         ) from error
     draft = typed.article
+    draft.search_text = typed.search_text  # the typed words: the reading time follows them
     draft.slug = one("slug", article.slug) or article.slug
     lead = _ids([one("lead_image")])
     draft.lead_image = Image.objects.filter(pk=lead[0]).first() if lead else None

@@ -6,7 +6,6 @@ as typed (`typed_drafts.typed_draft`: the form's text rendered in memory, throug
 written nowhere), with the same checks and the same words.
 """
 
-import math
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -14,10 +13,9 @@ from urllib.parse import urlsplit
 from django.urls import Resolver404, resolve
 from django.utils import formats
 
-from .models import LiveVersion, SlugRedirect
+from .models import LiveVersion, SlugRedirect, reading_minutes
 from .rendering import TEMPLATE_IDS
 
-WORDS_PER_MINUTE = 200
 SUMMARY_MAX = 160  # what search engines show of a meta description
 
 
@@ -138,7 +136,7 @@ def run_checks(article, draft=None):
         search_text, typed_changes = draft.search_text, draft.changed
     scan = _scan(article, sections, citations)
     words = len(search_text.split()) + len(article.title.split())
-    minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+    minutes = reading_minutes(article.title, search_text)
     checks = [Check("Length", True, f"{words} words, about {minutes} min to read.")]
 
     uncited = [

@@ -222,8 +222,8 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "subtitle", "slug", "summary", "intro", "conclusion", "supplements",
-            "related", "authors", "expires_at", "next_review_due", "lead_image",
+            "title", "subtitle", "slug", "summary", "intro", "key_takeaways", "conclusion",
+            "supplements", "related", "authors", "expires_at", "next_review_due", "lead_image",
         ]  # fmt: skip
         field_classes = {"intro": MarkdownFormField, "conclusion": MarkdownFormField}
 

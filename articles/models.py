@@ -9,6 +9,8 @@ once per change. Readers never see the draft: publishing freezes it into a `Live
 touches a cache: that is the signals' job.
 """
 
+import math
+import re
 import secrets
 import uuid
 from datetime import date, timedelta
@@ -47,6 +49,35 @@ def validate_markdown(text):
         )
 
 
+_WEB_ADDRESS = re.compile(r"https?://\S+\Z")
+
+MAX_TAKEAWAYS = 6
+MAX_TAKEAWAY_CHARS = 200
+
+
+def takeaway_lines(text):
+    """The key takeaways in `text`: one a line, blank lines dropped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def validate_takeaways(text):
+    """A short list readers take in at a glance: MAX_TAKEAWAYS lines at most, each short."""
+    lines = takeaway_lines(text)
+    if len(lines) > MAX_TAKEAWAYS:
+        raise ValidationError(
+            f"{len(lines)} takeaways: keep to {MAX_TAKEAWAYS} at most, the points a reader "
+            "should remember. Nothing has been saved yet; your text is still here.",
+            code="too_many",
+        )
+    long = [n for n, line in enumerate(lines, start=1) if len(line) > MAX_TAKEAWAY_CHARS]
+    if long:
+        raise ValidationError(
+            f"Takeaway {', '.join(map(str, long))} is longer than {MAX_TAKEAWAY_CHARS} "
+            "characters: keep each to a sentence. Nothing has been saved yet.",
+            code="too_long",
+        )
+
+
 def markdown_field(**kwargs):
     return MarkdownxField(validators=[validate_markdown], **kwargs)
 
@@ -74,11 +105,24 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=LiveVersion.objects.visible().values("article"))
 
 
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People a visitor may see: those named on a visible live version, as one of its
+        authors or as the medical reviewer whose approval it carries. Drafts name nobody
+        publicly, however many of them a person is on."""
+        visible = LiveVersion.objects.visible()
+        return self.filter(
+            Q(pk__in=visible.values("author_people"))
+            | Q(pk__in=visible.filter(approval__isnull=False).values("approval__reviewer"))
+        )
+
+
 class Person(models.Model):
     """Someone behind the content, as readers see them: an author or a medical reviewer.
 
     Bylines and review lines print these names, never user names. A person may be tied to
     an account: a medical reviewer's approvals carry their person's name and credentials.
+    Their public page (/people/<slug>/) exists while a visible article names them.
     """
 
     name = models.CharField(max_length=200, help_text="As readers see it: e.g. Dr Jane Smith")
@@ -98,6 +142,16 @@ class Person(models.Model):
         related_name="person",
         help_text="Their account, if they work in the admin (medical reviewers must have one).",
     )
+    photo = models.ForeignKey(
+        "Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="portrait_of",
+        help_text="Optional: a portrait from the image library, shown on their page.",
+    )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -105,6 +159,25 @@ class Person(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("articles:person", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.photo is not None and not self.photo.described:
+            raise ValidationError(
+                {
+                    "photo": "Describe this image first: give it alt text in Articles › "
+                    "Images (e.g. the person's name), or mark it decorative."
+                }
+            )
+
+    @property
+    def link_list(self):
+        """The links as the page prints them: web addresses only, one a line."""
+        return [
+            line.strip() for line in self.links.splitlines() if _WEB_ADDRESS.match(line.strip())
+        ]
 
     @property
     def display_name(self):
@@ -126,9 +199,12 @@ def image_file_name(image, filename):
 
 class ImageQuerySet(models.QuerySet):
     def unused(self):
-        """Images no draft, live version or lead image refers to."""
+        """Images no draft, live version, lead image or person's portrait refers to."""
         return self.filter(
-            article_uses__isnull=True, live_uses__isnull=True, lead_of__isnull=True
+            article_uses__isnull=True,
+            live_uses__isnull=True,
+            lead_of__isnull=True,
+            portrait_of__isnull=True,
         ).distinct()
 
     def figures(self, ids):
@@ -274,6 +350,12 @@ class Article(models.Model):
     )
     intro = markdown_field(blank=True, help_text="Shown before the table of contents. Markdown.")
     intro_html = models.TextField(blank=True, editable=False)
+    key_takeaways = models.TextField(
+        blank=True,
+        validators=[validate_takeaways],
+        help_text=f"Optional: up to {MAX_TAKEAWAYS} short points readers should remember, one a "
+        "line, shown in a box under the intro. Plain text: each a short sentence.",
+    )
     conclusion = markdown_field(blank=True, help_text="Shown after the last section. Markdown.")
     conclusion_html = models.TextField(blank=True, editable=False)
     supplements = models.ManyToManyField(
@@ -346,8 +428,9 @@ class Article(models.Model):
         # revisions compare what changed, not how it was sent.
         self.intro = rendering.normalise(self.intro)
         self.conclusion = rendering.normalise(self.conclusion)
+        self.key_takeaways = "\n".join(takeaway_lines(self.key_takeaways))
         # Search marks matches with private-use characters; typed ones must not forge marks.
-        for name in ("title", "subtitle", "summary"):
+        for name in ("title", "subtitle", "summary", "key_takeaways"):
             setattr(self, name, rendering.without_placeholders(getattr(self, name)))
         if not self._state.adding and not kwargs.get("force_insert") and not args:
             # Every field but the version: a stale copy of the row must not set it back.
@@ -442,10 +525,20 @@ class Article(models.Model):
         return ", ".join(person.name for person in self.authors.all())
 
 
+WORDS_PER_MINUTE = 200
+
+
+def reading_minutes(title, text):
+    """About how many minutes `text` (an article's plain text) takes to read, at least 1."""
+    words = len(text.split()) + len(title.split())
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
 def plain_text(article, sections):
-    """The rendered article as plain text, for search and word counts: intro, each
-    section's heading and body, conclusion."""
-    plain = [rendering.to_plain_text(article.intro_html)]
+    """The rendered article as plain text, for search and word counts: intro, key
+    takeaways, each section's heading and body, conclusion; one block a line, so search
+    snippets keep a heading apart from the text after it."""
+    plain = [rendering.to_plain_text(article.intro_html), *takeaway_lines(article.key_takeaways)]
     for section in sections:
         plain += [section.heading, rendering.to_plain_text(section.body_html)]
     plain.append(rendering.to_plain_text(article.conclusion_html))
@@ -696,6 +789,35 @@ class SiteSettings(models.Model):
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
+class SitePage(models.Model):
+    """A page about the site itself (About, Editorial policy, Corrections): Markdown editors
+    keep in the admin, rendered on save through the same sanitising pipeline as articles.
+
+    The pages are made by a migration and linked from every page's footer by their slugs,
+    so the admin edits them but neither adds, deletes nor renames them."""
+
+    slug = models.SlugField(max_length=100, unique=True, help_text="e.g. about")
+    title = models.CharField(max_length=200, help_text="e.g. About mgsite")
+    body = markdown_field(help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "site page"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = rendering.normalise(self.body)
+        self.body_html = rendering.render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:page", kwargs={"slug": self.slug})
+
+
 class LiveVersionQuerySet(models.QuerySet):
     def current(self, now=None):
         """Each article's newest version whose go-live time has come: what readers get,
@@ -775,6 +897,9 @@ class LiveVersion(models.Model):
     fingerprint = models.CharField(max_length=64)
     supplements = models.ManyToManyField(Supplement, blank=True, related_name="live_versions")
     related = models.ManyToManyField(Article, blank=True, related_name="+")
+    # The people its byline names (content["authors"] as frozen), so a person's page can
+    # list what readers get with their name on it without reading drafts.
+    author_people = models.ManyToManyField(Person, blank=True, related_name="live_versions_written")
     search_text = models.TextField(blank=True)
     live_from = models.DateTimeField("go-live time")
     expires_at = models.DateTimeField("expiry time", null=True, blank=True)
@@ -921,6 +1046,18 @@ class LiveVersion(models.Model):
     @property
     def authors(self):
         return [SimpleNamespace(**person) for person in self.content.get("authors", [])]
+
+    @property
+    def takeaways(self):
+        return self.content.get("takeaways", [])
+
+    @property
+    def source_count(self):
+        return len(self.content.get("references", []))
+
+    @property
+    def reading_minutes(self):
+        return reading_minutes(self.title, self.search_text)
 
     @property
     def lead_image_html(self):

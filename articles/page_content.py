@@ -13,7 +13,7 @@ import json
 
 def build(*, article, sections, citations, updates, supplement_ids, related_ids, authors):
     """The page's content from the draft's rows (any objects with the models' attributes)."""
-    return {
+    content = {
         "intro_html": article.intro_html,
         "conclusion_html": article.conclusion_html,
         "sections": [
@@ -43,6 +43,14 @@ def build(*, article, sections, citations, updates, supplement_ids, related_ids,
         "supplements": sorted(supplement_ids),
         "related": sorted(related_ids),
     }
+    takeaways = [
+        line.strip() for line in getattr(article, "key_takeaways", "").splitlines() if line.strip()
+    ]
+    if takeaways:
+        # Only when there are some: a key more in every article's content would change every
+        # fingerprint, and with them every medical approval.
+        content["takeaways"] = takeaways
+    return content
 
 
 def fingerprint(*, slug, title, subtitle, summary, content):

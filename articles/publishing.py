@@ -7,7 +7,7 @@ page cache, search and old addresses follow the live versions (articles.signals)
 
 from django.utils import timezone
 
-from .models import Article, LiveImageUse, LiveVersion, SiteSettings, SlugRedirect
+from .models import Article, LiveImageUse, LiveVersion, Person, SiteSettings, SlugRedirect
 from .signals import render_pending
 
 
@@ -78,6 +78,9 @@ def publish(article, *, by=None, at=None, unreviewed_reason="", seen=None):
     version.save()
     version.supplements.set(version.content["supplements"])
     version.related.set(version.content["related"])
+    version.author_people.set(
+        Person.objects.filter(slug__in=[person["slug"] for person in version.content["authors"]])
+    )
     # The library images its HTML shows (the draft's, rendered just now): kept while it is
     # the record of what readers saw.
     LiveImageUse.objects.bulk_create(

@@ -324,6 +324,12 @@ def figure_html(figure):
     return mark_safe(first)  # noqa: S308  (built by format_html from escaped data)
 
 
+def picture_html(figure, sizes):
+    """A library image shown at a size the page decides (`sizes`, e.g. "10rem"), without
+    a caption: a person's portrait."""
+    return _picture({**figure, "sizes": sizes}, lazy=False)
+
+
 def _heading_ids(state):
     """An id for every heading from its text, unique across the whole document."""
     document = state.env.get("document")
@@ -557,8 +563,21 @@ def too_deeply_nested(text):
     return any(token.level >= MAX_NESTING - 1 for token in parser().parse(normalise(text), {}))
 
 
+# Where one block of rendered HTML ends and the next begins: plain text keeps them on lines
+# of their own, so a heading does not run into the paragraph after it in search snippets.
+_BLOCK_END = re.compile(
+    r"</(?:p|h[1-6]|li|blockquote|pre|tr|th|td|dt|dd|figcaption|table|ul|ol|div|figure)\s*>"
+    r"|<(?:br|hr)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
 def to_plain_text(rendered_html):
-    """The words of rendered HTML, for search and word counts."""
-    words = html.unescape(strip_tags(rendered_html)).replace("\u21a9\ufe0e", " ")
-    words = without_placeholders(words)  # typed as entities, they would forge search marks
-    return " ".join(words.split())
+    """The words of rendered HTML, for search and word counts: one line per block
+    (heading, paragraph, list item, cell), spaces within a line collapsed."""
+    # Line ends in the HTML are spaces (a paragraph's soft breaks); only block ends count.
+    text = _BLOCK_END.sub("\n", re.sub(r"\s", " ", rendered_html))
+    text = html.unescape(strip_tags(text)).replace("\u21a9\ufe0e", " ")
+    text = without_placeholders(text)  # typed as entities, they would forge search marks
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)

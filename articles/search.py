@@ -73,7 +73,7 @@ def snippets(query, ids):
     if connection.vendor == "postgresql":
         options = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
         sql = (
-            "SELECT id, ts_headline('english', summary || ' ' || search_text, query, %s) "  # noqa: S608
+            "SELECT id, ts_headline('english', summary || chr(10) || search_text, query, %s) "  # noqa: S608
             "FROM articles_liveversion, plainto_tsquery('english', %s) AS query "
             f"WHERE id IN ({placeholders})"
         )
@@ -87,7 +87,15 @@ def snippets(query, ids):
     return {pk: _marked(snippet) for pk, snippet in rows}
 
 
+# Shown between the blocks of a passage (a heading, the paragraph after it): search_text
+# keeps each block on a line of its own (articles.rendering.to_plain_text).
+BLOCK_SEPARATOR = " · "
+
+
 def _marked(snippet):
+    text = BLOCK_SEPARATOR.join(line.strip() for line in snippet.split("\n") if line.strip())
+    # A passage cut at a block's edge: its ellipsis stays beside the text it stands for.
+    text = text.replace(f"…{BLOCK_SEPARATOR}", "…").replace(f"{BLOCK_SEPARATOR}…", "…")
     return mark_safe(  # noqa: S308  (escaped first; only our <mark> tags are added)
-        escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>")
+        escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
     )

@@ -4,7 +4,12 @@ preview built the same way): canonical URL and JSON-LD."""
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+
+SITE_NAME = "mgsite"
+LOGO = "img/logo.svg"
 
 # As django.utils.html.json_script does: nothing in the data can close the <script>.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -12,6 +17,22 @@ _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"
 
 def _job(credentials):
     return {"jobTitle": credentials} if credentials else {}
+
+
+def _person(request, name, credentials, slug):
+    """A schema.org Person, with their page on the site when they have an address."""
+    url = {"url": request.build_absolute_uri(reverse("articles:person", args=[slug]))}
+    return {"@type": "Person", "name": name, **_job(credentials), **(url if slug else {})}
+
+
+def publisher(request):
+    """The site as a schema.org Organization: its About page and its logo."""
+    return {
+        "@type": "Organization",
+        "name": SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:page", args=["about"])),
+        "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static(LOGO))},
+    }
 
 
 def canonical_url(request, article):
@@ -26,21 +47,24 @@ def share_image_url(request, article):
 
 def json_ld(request, article):
     """schema.org MedicalWebPage: who wrote and reviewed it, when, and on what evidence."""
+    url = canonical_url(request, article)
+    site = publisher(request)
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "headline": article.title,
         "description": article.summary,
-        "url": canonical_url(request, article),
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": article.published_at,
         "dateModified": article.updated_at,
-        "author": (
-            [
-                {"@type": "Person", "name": person.name, **_job(person.credentials)}
-                for person in article.authors
-            ]
-            or {"@type": "Organization", "name": "mgsite"}
-        ),
+        # Where the text names no author (the seed article), the publisher stands behind it.
+        "author": [
+            _person(request, person.name, person.credentials, getattr(person, "slug", ""))
+            for person in article.authors
+        ]
+        or {key: value for key, value in site.items() if key != "logo"},
+        "publisher": site,
         "about": [
             {"@type": "DietarySupplement", "name": supplement.name}
             for supplement in article.supplement_list
@@ -78,11 +102,7 @@ def json_ld(request, article):
     # Claimed only when the medical approval was of exactly this text (articles.review).
     if (approval := article.approval) is not None:
         reviewer = approval.reviewer
-        data["reviewedBy"] = {
-            "@type": "Person",
-            "name": reviewer.name,
-            **_job(reviewer.credentials),
-        }
+        data["reviewedBy"] = _person(request, reviewer.name, reviewer.credentials, reviewer.slug)
         data["lastReviewed"] = approval.approved_at.date()
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308  (escaped just above)

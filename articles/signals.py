@@ -38,6 +38,7 @@ from .models import (
     Person,
     Reference,
     Section,
+    SitePage,
     SiteSettings,
     SlugRedirect,
     Supplement,
@@ -138,6 +139,9 @@ def _image_saved(sender, instance, **kwargs):
     # Drafts that show it get its new file, alt text or caption; live pages keep what they
     # froze until those drafts are published again (the library lists them).
     showing = Article.objects.filter(image_uses__image=instance).values_list("pk", flat=True)
+    # A person's page shows their portrait as it is now.
+    if instance.portrait_of.exists():
+        _record(pages=True)
     _record(render=set(showing))
 
 
@@ -212,6 +216,6 @@ def _pages_changed(sender, **kwargs):
     _record(pages=True)
 
 
-for model in [Supplement, SlugRedirect]:
+for model in [Supplement, SlugRedirect, SitePage]:
     post_save.connect(_pages_changed, sender=model, dispatch_uid=f"pages.save.{model.__name__}")
     post_delete.connect(_pages_changed, sender=model, dispatch_uid=f"pages.del.{model.__name__}")

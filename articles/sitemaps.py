@@ -1,9 +1,10 @@
-"""sitemap.xml: published articles, supplements with published articles, and the lists."""
+"""sitemap.xml: published articles, supplements and people with published articles, the
+About / Editorial policy / Corrections pages, and the lists."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import LiveVersion, Supplement
+from .models import LiveVersion, Person, SitePage, Supplement
 
 
 class ArticleSitemap(Sitemap):
@@ -25,6 +26,25 @@ class SupplementSitemap(Sitemap):
         return Supplement.objects.filter(live_versions__in=LiveVersion.objects.visible()).distinct()
 
 
+class PersonSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        return Person.objects.public().order_by("slug")
+
+
+class SitePageSitemap(Sitemap):
+    changefreq = "yearly"
+    priority = 0.3
+
+    def items(self):
+        return SitePage.objects.order_by("slug")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
 class PageSitemap(Sitemap):
     changefreq = "daily"
     priority = 0.6
@@ -36,4 +56,10 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "supplements": SupplementSitemap, "pages": PageSitemap}
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "supplements": SupplementSitemap,
+    "people": PersonSitemap,
+    "site-pages": SitePageSitemap,
+    "pages": PageSitemap,
+}

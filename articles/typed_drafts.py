@@ -5,7 +5,7 @@ from copy import copy
 from dataclasses import dataclass
 
 from . import rendering
-from .models import Section, free_anchor, plain_text
+from .models import Section, free_anchor, plain_text, takeaway_lines
 
 
 @dataclass
@@ -38,6 +38,9 @@ def typed_draft(article, data):
         "summary": data.get("summary", "").strip(),
         "intro": rendering.normalise(data.get("intro", "")),
         "conclusion": rendering.normalise(data.get("conclusion", "")),
+        "key_takeaways": "\n".join(
+            takeaway_lines(rendering.without_placeholders(data.get("key_takeaways", "")))
+        ),
     }
     changed = any(getattr(article, name) != value for name, value in typed.items())
     rows = []

@@ -16,5 +16,8 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("feeds/rss/", cached(LatestArticlesFeed()), name="feed-rss"),
     path("feeds/atom/", cached(LatestArticlesAtomFeed()), name="feed-atom"),
+    path("people/<slug:slug>/", cached(views.person_detail), name="person"),
     path("preview/<str:token>/", views.article_preview, name="preview"),
+    # About, Editorial policy, Corrections (models.SitePage): last, as any other path wins.
+    path("<slug:slug>/", cached(views.site_page), name="page"),
 ]

@@ -8,15 +8,26 @@ and no-store differ.
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from . import previews, search, seo
-from .models import Article, LiveVersion, SiteSettings, SlugRedirect, Supplement
+from . import previews, rendering, search, seo
+from .models import (
+    Article,
+    LiveVersion,
+    Person,
+    SitePage,
+    SiteSettings,
+    SlugRedirect,
+    Supplement,
+)
+
+# A portrait's width on the person page (static/css/site.css, .person-photo).
+PORTRAIT_SIZES = "10rem"
 
 
 def _listed(queryset):
@@ -150,6 +161,41 @@ def supplement_list(request):
     return render(
         request, "articles/supplement_list.html", {"supplements": _supplements_with_articles()}
     )
+
+
+def person_detail(request, slug):
+    """An author's or medical reviewer's page: who they are, and the articles readers get
+    with their name on them (as an author, or as the reviewer whose approval the live
+    version carries). Nobody else's: a person no visible article names is not public."""
+    person = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
+    wrote = Exists(
+        LiveVersion.author_people.through.objects.filter(liveversion=OuterRef("pk"), person=person)
+    )
+    reviewed = Q(approval__reviewer=person)
+    versions = (
+        LiveVersion.objects.visible()
+        .alias(wrote=wrote)
+        .filter(Q(wrote=True) | reviewed)
+        .annotate(wrote=wrote, reviewed=ExpressionWrapper(reviewed, output_field=BooleanField()))
+    )
+    page = Paginator(_listed(versions), settings.ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    if not page.paginator.count:
+        raise Http404("Nobody of that name is on a published article.")
+    context = {
+        "person": person,
+        "page_obj": page,
+        "photo_html": (
+            rendering.picture_html(person.photo.figure(), PORTRAIT_SIZES) if person.photo_id else ""
+        ),
+    }
+    return render(request, "articles/person_detail.html", context)
+
+
+def site_page(request, slug):
+    page = get_object_or_404(SitePage, slug=slug)
+    return render(request, "articles/site_page.html", {"page": page})
 
 
 def search_page(request):

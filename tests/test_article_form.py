@@ -24,8 +24,9 @@ def _positions(html, markers):
 
 def test_change_form_reads_in_page_order(admin_client, change_url):
     html = admin_client.get(change_url).content.decode()
-    writing = ['id="id_title"', 'id="id_subtitle"', 'id="id_intro"', 'id="sections-group"',
-               'id="id_conclusion"', 'id="id_supplements"', 'id="id_summary"',
+    writing = ['id="id_title"', 'id="id_subtitle"', 'id="id_intro"', 'id="id_key_takeaways"',
+               'id="sections-group"', 'id="id_conclusion"', 'id="id_supplements"',
+               'id="id_summary"',
                'id="id_publish_at_0"', 'id="id_next_review_due"', 'id="id_take_over_address"',
                'id="updates-group"', 'id="id_revision_note"']  # fmt: skip
     assert _positions(html, writing) == writing

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from articles import publishing
-from articles.models import Reference
+from articles.models import Person, Reference
 from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
@@ -19,10 +19,26 @@ PASSWORD = "a-long-browser-test-password"
 
 
 @pytest.fixture
-def site(seed_article, make_supplement):
+def site(seed_article, make_supplement, make_article, make_image):
+    person = Person.objects.create(
+        name="Jane Smith",
+        slug="jane-smith",
+        credentials="RD",
+        bio="Writes about minerals.",
+        links="https://orcid.org/0000-0002-1825-0097",
+        photo=make_image(size=(400, 500), alt_text="Jane Smith"),
+    )
+    written = make_article(
+        "Zinc and sleep", key_takeaways="One point.\nAnother point.", published=False
+    )
+    written.authors.add(person)
+    publishing.publish(written)
     return {
         "home": "/",
         "article": seed_article.get_absolute_url(),
+        "article-with-author": written.get_absolute_url(),
+        "person": person.get_absolute_url(),
+        "about": "/about/",
         "supplement": seed_article.supplements.get().get_absolute_url(),
         "supplements": "/supplements/",
         "search": "/search/?q=magnesium+sleep",
@@ -100,7 +116,13 @@ def test_one_h1_no_skipped_levels_and_landmarks(page, live_server, seed_article)
 
 def test_print_shows_the_article_and_references_without_navigation(page, live_server, make_article):
     Reference.objects.create(key="p1", authors="Printer A", title="A printed source")
-    article = make_article("Printable", intro="A claim [@p1].", sections=2, published=False)
+    article = make_article(
+        "Printable",
+        intro="A claim [@p1].",
+        key_takeaways="A point to take away.",
+        sections=2,
+        published=False,
+    )
     article.related.add(make_article("Another"))
     publishing.publish(article)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
@@ -109,6 +131,10 @@ def test_print_shows_the_article_and_references_without_navigation(page, live_se
         expect(page.locator(hidden)).to_be_hidden()
     expect(page.get_by_role("heading", name="References")).to_be_visible()
     expect(page.get_by_text("A printed source")).to_be_visible()
+    # Who wrote it, when, on how many sources: on paper too.
+    expect(page.locator(".trust")).to_be_visible()
+    expect(page.locator(".trust")).to_contain_text("1 source cited")
+    expect(page.get_by_text("A point to take away.")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(SCREENSHOTS / "article-print.pdf"))
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import publishing
+from articles import publishing, rendering
 from articles.models import Article, LiveVersion
 
 
@@ -157,3 +157,27 @@ def test_search_index_follows_publishing_and_deletes(client, make_article):
     assert search_titles(client, "rhodiola")[1] == ["Rhodiola"]
     article.delete()
     assert search_titles(client, "rhodiola")[1] == []
+
+
+def test_snippets_keep_a_heading_apart_from_its_paragraph(client, seed_article):
+    """The seed's intro opens with a heading: its words used to run into the paragraph
+    ("...Capsules Magnesium glycinate..."), as if one sentence."""
+    response = client.get("/search/", {"q": "capsules"})
+    (_, snippet), *_ = response.context["results"]
+    assert "<mark>Capsules</mark> · Magnesium glycinate <mark>capsules</mark>" in snippet
+    assert "Capsules</mark> Magnesium" not in snippet
+
+
+def test_search_text_has_a_line_per_block(seed_article):
+    """Rebuilt for what was live before (migration 0019) and made so for every new save."""
+    live = seed_article.live_versions.get()
+    for text in [live.search_text, seed_article.search_text]:
+        assert text.startswith(
+            "Magnesium Glycinate Capsules\nMagnesium glycinate capsules have garnered"
+        )
+        assert "\nRelaxation and Stress Reduction:\nMagnesium is known" in text
+
+
+def test_plain_text_breaks_at_blocks_only():
+    html = "<h2>Dose</h2>\n<p>Take\nit <em>daily</em>.</p><ul><li>One</li><li>Two</li></ul>"
+    assert rendering.to_plain_text(html) == "Dose\nTake it daily.\nOne\nTwo"

@@ -75,16 +75,24 @@ def pages(seed_article, make_article, make_supplement, approve, make_image):
         lead_image=lead,
         intro=f"{RICH_INTRO}\n![]({figure.reference})\n\nA dot ![]({inline.reference}) inline.\n",
         conclusion="Ask a pharmacist [@abbasi2012].",
+        key_takeaways="Two forms <compared>.\nAsk a pharmacist & a doctor.",
         sections=3,
         published=False,
     )
     rich.supplements.add(supplement, make_supplement("Magnesium citrate"))
     rich.related.add(seed_article)
     rich.authors.add(
-        Person.objects.create(name="Jane Smith", slug="jane-smith", credentials="RD", bio="Writes.")
+        Person.objects.create(
+            name="Jane Smith",
+            slug="jane-smith",
+            credentials="RD",
+            bio="Writes.\n\nAbout <minerals> & more.",
+            links="https://orcid.org/0000-0002-1825-0097",
+            photo=make_image(size=(400, 500), alt_text="Jane Smith"),
+        )
     )
     ArticleUpdate.objects.create(article=rich, date=date(2026, 1, 5), note="Added a table.")
-    approve(rich, "Dr Ada Lovelace", "MD")
+    reviewer = approve(rich, "Dr Ada Lovelace", "MD").reviewer
     publishing.publish(rich)
     for _ in range(10):  # more than a page of articles on home
         make_article()
@@ -99,6 +107,10 @@ def pages(seed_article, make_article, make_supplement, approve, make_image):
         "search": "/search/?q=magnesium",
         "search-nothing": "/search/?q=zzzz",
         "preview-link": f"/preview/{previews.make_token(draft)}/",
+        "person": "/people/jane-smith/",
+        "reviewer": reviewer.get_absolute_url(),
+        "about": "/about/",
+        "editorial-policy": "/editorial-policy/",
         "404": "/articles/no-such-article/",
         "500": "/boom/",
     }

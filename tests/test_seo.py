@@ -47,14 +47,50 @@ def test_json_ld_is_a_medical_web_page_with_its_evidence(client, reviewed):
     assert data["@type"] == "MedicalWebPage"
     assert data["headline"] == "Glycine and Sleep"
     assert data["datePublished"] and data["dateModified"]
-    assert data["author"] == [{"@type": "Person", "name": "Ann Author", "jobTitle": "RD"}]
-    assert data["reviewedBy"] == {"@type": "Person", "name": "Dr Rev", "jobTitle": "MD"}
+    assert data["author"] == [
+        {"@type": "Person", "name": "Ann Author", "jobTitle": "RD",
+         "url": "http://testserver/people/ann/"}
+    ]  # fmt: skip
+    reviewer = reviewed.approvals.get().reviewer
+    assert data["reviewedBy"] == {
+        "@type": "Person", "name": "Dr Rev", "jobTitle": "MD",
+        "url": f"http://testserver/people/{reviewer.slug}/",
+    }  # fmt: skip
     assert data["lastReviewed"] == "2026-02-01"
     assert data["citation"] == [
         {"@type": "CreativeWork", "name": "A trial", "author": "Smith J",
          "datePublished": "2021", "url": "https://doi.org/10.1/x"}
     ]  # fmt: skip
     assert data["about"] == [{"@type": "DietarySupplement", "name": "Glycine"}]
+
+
+PUBLISHER = {
+    "@type": "Organization",
+    "name": "mgsite",
+    "url": "http://testserver/about/",
+    "logo": {"@type": "ImageObject", "url": "http://testserver/static/img/logo.svg"},
+}
+
+
+def test_json_ld_names_the_publisher_and_the_page(client, reviewed):
+    url = f"http://testserver{reviewed.get_absolute_url()}"
+    data = json_ld(client.get(url).content.decode())
+    assert data["publisher"] == PUBLISHER
+    assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+
+
+def test_json_ld_author_is_the_publisher_where_the_text_names_none(client, seed_article):
+    data = json_ld(client.get(seed_article.get_absolute_url()).content.decode())
+    assert data["author"] == {key: PUBLISHER[key] for key in ("@type", "name", "url")}
+    assert "reviewedBy" not in data and "lastReviewed" not in data
+    # Every address it names is a page readers can open.
+    assert client.get("/about/").status_code == 200
+
+
+def test_json_ld_people_pages_exist(client, reviewed):
+    data = json_ld(client.get(reviewed.get_absolute_url()).content.decode())
+    for person in [*data["author"], data["reviewedBy"]]:
+        assert client.get(person["url"]).status_code == 200
 
 
 def test_json_ld_cannot_close_its_script(client, make_article):
@@ -73,6 +109,19 @@ def test_sitemap_lists_only_published_articles(client, make_article):
     assert f"http://testserver{live.get_absolute_url()}" in locations
     assert f"http://testserver{draft.get_absolute_url()}" not in locations
     assert "http://testserver/supplements/" in locations
+
+
+def test_sitemap_lists_people_with_published_work_and_the_site_pages(client, reviewed, approve):
+    unpublished = Person.objects.create(name="Draft Only", slug="draft-only")
+    reviewed.authors.add(unpublished)  # on the draft only, not on what readers get
+    response = client.get("/sitemap.xml")
+    locations = [el.text for el in ET.fromstring(response.content).iter() if el.tag.endswith("loc")]
+    assert "http://testserver/people/ann/" in locations
+    reviewer = reviewed.approvals.get().reviewer
+    assert f"http://testserver/people/{reviewer.slug}/" in locations
+    assert "http://testserver/people/draft-only/" not in locations
+    for slug in ["about", "editorial-policy", "corrections"]:
+        assert f"http://testserver/{slug}/" in locations
 
 
 @pytest.mark.parametrize(("url", "entry"), [("/feeds/rss/", "item"), ("/feeds/atom/", "entry")])
