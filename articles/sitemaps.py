@@ -1,8 +1,12 @@
 """sitemap.xml: published articles, supplements with published articles, and the lists."""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.urls import reverse
 
+from mgsite.page_cache.edge import add_keys
+
+from . import surrogate_keys
 from .models import LiveVersion, Supplement
 
 
@@ -37,3 +41,9 @@ class PageSitemap(Sitemap):
 
 
 SITEMAPS = {"articles": ArticleSitemap, "supplements": SupplementSitemap, "pages": PageSitemap}
+
+
+def sitemap_xml(request):
+    """Django's sitemap view, with its keys for an HTTP cache in front."""
+    add_keys(request, surrogate_keys.for_sitemap())
+    return sitemap(request, sitemaps=SITEMAPS)

@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from . import previews, search, seo
+from mgsite.page_cache.edge import add_keys
+
+from . import previews, search, seo, surrogate_keys
 from .models import Article, LiveVersion, SiteSettings, SlugRedirect, Supplement
 
 
@@ -25,9 +27,11 @@ def _listed(queryset):
 
 
 def _render_article(request, version, **context):
+    related = list(LiveVersion.objects.related_to(version, settings.RELATED_ARTICLES))
+    add_keys(request, surrogate_keys.for_article_page(version, related))
     context |= {
         "article": version,
-        "related_articles": LiveVersion.objects.related_to(version, settings.RELATED_ARTICLES),
+        "related_articles": related,
         "site_settings": SiteSettings.load(),
         "canonical_url": seo.canonical_url(request, version),
         "json_ld": seo.json_ld(request, version),
@@ -40,6 +44,7 @@ def home(request):
     page = Paginator(_listed(LiveVersion.objects.visible()), settings.ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    add_keys(request, {surrogate_keys.ARTICLES} | surrogate_keys.for_cards(page))
     return render(request, "articles/home.html", {"page_obj": page})
 
 
@@ -123,6 +128,8 @@ def supplement_detail(request, slug):
     page = Paginator(_listed(versions), settings.ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    keys = {surrogate_keys.supplement(supplement.pk), surrogate_keys.about(supplement.pk)}
+    add_keys(request, keys | surrogate_keys.for_cards(page))
     return render(
         request, "articles/supplement_detail.html", {"supplement": supplement, "page_obj": page}
     )
@@ -134,6 +141,7 @@ def supplement_list(request):
             "live_versions", filter=Q(live_versions__in=LiveVersion.objects.visible())
         )
     ).filter(article_count__gt=0)
+    add_keys(request, {surrogate_keys.SUPPLEMENTS})  # renaming one purges this key too
     return render(request, "articles/supplement_list.html", {"supplements": supplements})
 
 

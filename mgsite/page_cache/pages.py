@@ -27,7 +27,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from . import generations
+from . import edge, generations
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,9 @@ class Entry:
     content_type: str
     etag: str
     last_modified: float
+    # For an HTTP cache in front: keys and how long (mgsite.page_cache.edge). A default,
+    # so entries stored before it was added still load.
+    edge_mark: edge.Mark | None = None
 
 
 # Trouble is logged once per incident, with its traceback, not once per request: a Redis
@@ -90,7 +93,7 @@ def _bypass(request):
     return request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
-def _entry_for(response, generation):
+def _entry_for(request, response, generation):
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     content = response.content
@@ -99,6 +102,7 @@ def _entry_for(response, generation):
         content_type=response["Content-Type"],
         etag=quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
         last_modified=generation.changed_at.timestamp(),
+        edge_mark=edge.mark(request, generation),
     )
 
 
@@ -109,6 +113,7 @@ def _response_for(request, entry):
     # Browsers and proxies may keep it, but must ask again each time (answered by a 304).
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     patch_vary_headers(response, ["Cookie"])
+    edge.add_headers(response, entry.edge_mark)
     return get_conditional_response(
         request,
         etag=entry.etag,
@@ -140,7 +145,7 @@ def cached_for_visitors(view):
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
-            entry = _entry_for(response, generation)
+            entry = _entry_for(request, response, generation)
             try:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:
