@@ -15,8 +15,8 @@ The keys:
   another page lists or links it: home, supplement pages, related boxes.
 - `articles`: pages listing every article (home and its pages, the feeds, the sitemap),
   whose membership changes when an article appears or disappears.
-- `every-article`: pages that print something of every live article that any publish
-  changes (the sitemap's last-modified times): one key, not thousands.
+- `every-article`: pages that print something of every live article that a publish may
+  change (the sitemap's last-modified days): one key, not thousands.
 - `supplements`: which supplements have articles, how many, and their names and addresses
   (the supplement list, the sitemap).
 - `supplement-<pk>`: the supplement's name and address, wherever a page prints them.
@@ -38,6 +38,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from mgsite.page_cache import purge
 
@@ -145,7 +146,9 @@ def for_transition(before, after):
     if before is not None and after is not None:
         if before.pk == after.pk:
             return set()
-        keys = {article(after.article_id), EVERY_ARTICLE}
+        keys = {article(after.article_id)}
+        if timezone.localdate(before.live_from) != timezone.localdate(after.live_from):
+            keys.add(EVERY_ARTICLE)  # the sitemap prints the day it was last updated
         if _card_fields(before) != _card_fields(after):
             keys.add(card(after.article_id))
         moved = set(_supplements_of(before)) ^ set(_supplements_of(after))
