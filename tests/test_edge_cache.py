@@ -292,6 +292,7 @@ def test_visitors_hit_editors_pass(edge, site):
         assert edge.get(path, {"Cookie": "_ga=GA1.2.3; csrftoken=x"})[1]["x-cache"] == "HIT"
     now_hits, now_misses = edge.counters()
     assert (now_hits - hits) / ((now_hits - hits) + (now_misses - misses)) >= 0.99
+    assert now_misses == misses
     session = {"Cookie": f"{django_settings.SESSION_COOKIE_NAME}=abc"}
     assert edge.get(path, session)[1]["x-cache"] == "PASS"
     assert edge.get(path + "?draft")[1]["x-cache"] == "PASS"
@@ -348,16 +349,42 @@ def test_editors_pages_are_private(client, admin_client, site):
 # Purging when the cache does not answer ----------------------------------------------------
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    received = []
+class Recorder:
+    """A stand-in HTTP cache that notes the keys each PURGE names."""
 
-    def do_PURGE(self):  # noqa: N802  (http.server's naming)
-        self.received.append(self.headers["xkey-purge"])
-        self.send_response(200)
-        self.end_headers()
+    def __init__(self, port):
+        self.url = f"http://127.0.0.1:{port}"
+        self.purges = []
+        purges = self.purges
 
-    def log_message(self, *args):
-        pass
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_PURGE(self):  # noqa: N802  (http.server's naming)
+                purges.append(set(self.headers["xkey-purge"].split()))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def keys(self):
+        return set().union(*self.purges)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def recorder(settings, transactional_db, django_db_serialized_rollback):
+    """Real commits (purges wait for them), and the migrations' rows back afterwards."""
+    cache = Recorder(_free_port())
+    settings.EDGE_CACHE_URLS = [cache.url]
+    yield cache
+    cache.close()
 
 
 def test_a_publish_succeeds_when_the_cache_is_away_and_its_purge_is_sent_later(
@@ -376,15 +403,55 @@ def test_a_publish_succeeds_when_the_cache_is_away_and_its_purge_is_sent_later(
     assert len([r for r in caplog.records if "did not take a purge" in r.message]) == 1
     assert f"article-{article.pk}" in set(PendingPurge.objects.values_list("key", flat=True))
 
-    server = http.server.HTTPServer(("127.0.0.1", port), _Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cache = Recorder(port)
     try:
         assert purge.retry() == 0
     finally:
-        server.shutdown()
-        server.server_close()
-    assert f"article-{article.pk}" in " ".join(_Recorder.received).split()
+        cache.close()
+    assert f"article-{article.pk}" in cache.keys
     assert not PendingPurge.objects.exists()
+
+
+def test_the_first_request_after_a_go_live_purges_what_it_changed(
+    client, site, recorder, monkeypatch
+):
+    at = timezone.now() + timedelta(hours=1)
+    _edit(site["c"], title="Later")
+    _publish(site["c"], at=at)
+    client.get("/robots.txt")  # the generation looks up its next change
+    recorder.purges.clear()
+    monkeypatch.setattr(timezone, "now", lambda: at + timedelta(seconds=1))
+    client.get("/robots.txt")
+    client.get("/robots.txt")
+    c, a = site["c"].pk, site["a"].pk
+    assert len(recorder.purges) == 1  # once, by the request that noticed
+    assert {f"article-{c}", f"card-{c}"} <= recorder.keys
+    assert f"article-{a}" not in recorder.keys and "articles" not in recorder.keys
+
+
+def test_scheduling_purges_the_pages_it_will_change_so_they_learn_when(site, recorder):
+    _edit(site["c"], title="Later")
+    _publish(site["c"], at=timezone.now() + timedelta(hours=1))
+    assert f"card-{site['c'].pk}" in recorder.keys
+    assert f"card-{site['a'].pk}" not in recorder.keys
+
+
+def test_deleting_an_article_purges_its_pages_and_lists(site, recorder):
+    a = site["a"].pk
+    with transaction.atomic(), changes():
+        site["a"].delete()
+    assert {f"article-{a}", f"card-{a}", "articles", f"about-{site['one'].pk}"} <= recorder.keys
+
+
+def test_supplement_changes_purge_what_shows_them(site, recorder):
+    one = site["one"]
+    one.description = "A new description."
+    one.save()
+    assert recorder.keys == {f"about-{one.pk}"}
+    one.name = "Renamed"
+    one.save()
+    assert {f"supplement-{one.pk}", "supplements"} <= recorder.keys
+    assert not any(key.startswith("article-") for key in recorder.keys)
 
 
 def test_ci_installs_varnish():
