@@ -92,6 +92,13 @@ class Edge:
         values = dict(line.split()[:2] for line in out.splitlines() if line.strip())
         return int(values["MAIN.cache_hit"]), int(values["MAIN.cache_miss"])
 
+    def empty(self):
+        subprocess.run(
+            ["varnishadm", "-n", str(self.workdir / "n"), "ban", "req.url", "~", "."],
+            capture_output=True,
+            check=True,
+        )
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=20)
@@ -107,14 +114,21 @@ def _get(port, path, headers=None):
     return response.status, {k.lower(): v for k, v in response.getheaders()}, body
 
 
-@pytest.fixture
-def edge(live_server, settings):
+@pytest.fixture(scope="module")
+def _varnish(live_server):
+    # One varnishd for the module (starting one costs a VCL compile); each test empties it.
     if (reason := _missing()) is not None:
         pytest.skip(reason)
     server = Edge(urlsplit(live_server.url).port)
-    settings.EDGE_CACHE_URLS = [server.url]
     yield server
     server.stop()
+
+
+@pytest.fixture
+def edge(_varnish, settings):
+    _varnish.empty()
+    settings.EDGE_CACHE_URLS = [_varnish.url]
+    return _varnish
 
 
 @pytest.fixture

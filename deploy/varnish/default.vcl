@@ -85,9 +85,13 @@ sub vcl_pass {
 }
 
 sub vcl_backend_response {
-    # Only what the app marks for shared caches. Its 404 for an article not yet published,
-    # a redirect from an old address or an error must not be kept (Varnish's default would
-    # keep them two minutes): fetched again each time until the app says otherwise.
+    # Static files (whitenoise: hashed names kept a year, others a minute) as they say.
+    if (bereq.url ~ "^/static/" && beresp.status == 200 && beresp.http.Cache-Control ~ "public") {
+        return (deliver);
+    }
+    # Otherwise only what the app marks for shared caches. Its 404 for an article not yet
+    # published, a redirect from an old address or an error must not be kept (Varnish's
+    # default would keep them two minutes): fetched again each time until the app says so.
     if (!bereq.uncacheable && (beresp.status != 200 || beresp.http.Cache-Control !~ "s-maxage=")) {
         set beresp.uncacheable = true;
         set beresp.ttl = 120s;
