@@ -318,6 +318,25 @@ def test_visitors_hit_editors_pass(edge, site):
 
 
 @needs_varnish
+def test_only_the_purgers_may_purge(edge, site):
+    def purge_from(address):
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", edge.port, timeout=10, source_address=(address, 0)
+        )
+        connection.request("PURGE", "/", headers={"xkey-purge": f"article-{site['a'].pk}"})
+        status = connection.getresponse().status
+        connection.close()
+        return status
+
+    path = site["a"].get_absolute_url()
+    edge.get(path)
+    assert purge_from("127.0.0.2") == 403
+    assert edge.get(path)[1]["x-cache"] == "HIT"
+    assert purge_from("127.0.0.1") == 200
+    assert edge.get(path)[1]["x-cache"] == "MISS"
+
+
+@needs_varnish
 def test_a_page_not_found_is_not_kept(edge, make_article):
     assert edge.get("/articles/coming-soon/")[0] == 404
     article = make_article(slug="coming-soon")

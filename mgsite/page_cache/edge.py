@@ -14,13 +14,17 @@ that list, every page ends at the site's next scheduled change. Never beyond
 PAGE_CACHE_EDGE_SECONDS.
 """
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 _KEYS = "_edge_keys"
 
@@ -50,7 +54,13 @@ def _scheduled_changes(generation, now):
         horizon = now + settings.PAGE_CACHE_EDGE_SECONDS
         changes = None
         if path := getattr(settings, "PAGE_CACHE_EDGE_EVENTS", ""):
-            listed = import_string(path)(_moment(now), _moment(horizon))
+            try:
+                listed = import_string(path)(_moment(now), _moment(horizon))
+            except DatabaseError:
+                # This page still goes out; it ends at the site's next change instead, and
+                # the next page stored asks again.
+                logger.warning("page cache: could not list the scheduled changes", exc_info=True)
+                return horizon, None
             changes = [(moment.timestamp(), frozenset(keys)) for moment, keys in listed]
         _upcoming = (generation.token, horizon, changes)
     return horizon, changes
