@@ -98,6 +98,15 @@ class Edge:
             capture_output=True,
             check=True,
         )
+        # Each test's database starts its content generations again from 1.
+        self.purge({"xkey-purge": "nothing", "xkey-generation": "0"})
+
+    def purge(self, headers):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.request("PURGE", "/", headers=headers)
+        status = connection.getresponse().status
+        connection.close()
+        return status
 
     def stop(self):
         self.process.terminate()
@@ -334,6 +343,55 @@ def test_only_the_purgers_may_purge(edge, site):
     assert edge.get(path)[1]["x-cache"] == "HIT"
     assert purge_from("127.0.0.1") == 200
     assert edge.get(path)[1]["x-cache"] == "MISS"
+
+
+class SlowApp:
+    """A backend whose answer is made before a change and arrives after its purge."""
+
+    def __init__(self):
+        self.generation = 5
+        app = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802  (http.server's naming)
+                body = f"made under {app.generation}".encode()
+                self.send_response(200)
+                self.send_header("Cache-Control", "public, max-age=0, s-maxage=600")
+                self.send_header("xkey", "page")
+                self.send_header("X-Page-Generation", str(app.generation))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+def test_a_page_made_before_a_purged_change_is_not_kept():
+    slow = SlowApp()
+    edge = Edge(slow.port)
+    try:
+        assert edge.get("/")[1]["x-cache"] == "MISS"
+        assert edge.get("/")[1]["x-cache"] == "HIT"
+        # Generation 7 is committed and purged while a page of generation 6 is on its way.
+        slow.generation = 6
+        assert edge.purge({"xkey-purge": "page", "xkey-generation": "7"}) == 200
+        assert edge.get("/")[2] == b"made under 6"  # to the visitor who asked...
+        assert edge.get("/")[1]["x-cache"] == "MISS"  # ...but not kept
+        slow.generation = 7
+        edge.get("/")
+        status, headers, body = edge.get("/")
+        assert (headers["x-cache"], body) == ("HIT", b"made under 7")
+        assert "x-page-generation" not in headers
+    finally:
+        edge.stop()
+        slow.server.shutdown()
+        slow.server.server_close()
 
 
 @needs_varnish

@@ -10,6 +10,7 @@ vcl 4.1;
 # the Markdown editor's endpoints never touch the cache.
 
 import std;
+import var;
 import xkey;
 
 # The backend and the purgers' ACL: deploy/varnish/site.vcl, or the copy `make edge` writes.
@@ -25,6 +26,11 @@ sub vcl_recv {
         }
         # Hard purges: nothing here is served stale (grace is 0 below), so a soft purge
         # would buy nothing but a conditional request.
+        # The app's content generation once the change was committed (see
+        # vcl_backend_response). Set, not raised: after a database restore it goes back.
+        if (req.http.xkey-generation ~ "^[0-9]+$") {
+            var.global_set("generation", req.http.xkey-generation);
+        }
         if (req.http.xkey-purge) {
             set req.http.n-gone = xkey.purge(req.http.xkey-purge);
         } elsif (req.http.xkey-softpurge) {
@@ -97,6 +103,13 @@ sub vcl_backend_response {
         set beresp.ttl = 120s;
         return (deliver);
     }
+    # A page the app began before the last purged change was committed may show what came
+    # before it, yet reach here after the purge: it goes to this visitor, and is not kept.
+    if (std.integer(beresp.http.x-page-generation, 0) < std.integer(var.global_get("generation"), 0)) {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
     # Never a stale page: the app's s-maxage already ends at the next scheduled change, and
     # every other change purges. (With a health probe, grace could serve while the app is
     # down; without one it would serve old pages after an expiry.)
@@ -109,6 +122,7 @@ sub vcl_deliver {
     # Internals: the surrogate keys name what a page shows; the s-maxage is for this cache
     # only, which is purged (a cache beyond it would not be).
     unset resp.http.xkey;
+    unset resp.http.x-page-generation;
     unset resp.http.X-Varnish;
     unset resp.http.Via;
     if (resp.http.Cache-Control ~ "s-maxage") {

@@ -40,6 +40,10 @@ def add_keys(request, keys):
 class Mark:
     keys: tuple
     until: float  # a timestamp: the HTTP cache may keep the page until then
+    # The content generation the page was made under: a page made before a change was
+    # committed may reach the HTTP cache after that change's purge, which names the
+    # generation after it (mgsite.page_cache.purge); the cache keeps no page older.
+    generation: int = 0
 
 
 # (generation token, horizon, [(timestamp, keys)] or None): the scheduled changes as the
@@ -81,7 +85,7 @@ def mark(request, generation):
         until = min(horizon, next_change.timestamp() if next_change else horizon)
     else:
         until = min([horizon] + [moment for moment, touched in changes if touched & keys])
-    return Mark(keys=tuple(sorted(keys)), until=until)
+    return Mark(keys=tuple(sorted(keys)), until=until, generation=generation.number)
 
 
 # Longer, and the HTTP cache could not take the header (Varnish: 8 KB a header line by
@@ -90,7 +94,8 @@ MAX_KEYS_LENGTH = 6000
 
 
 def add_headers(response, mark):
-    """s-maxage (whole seconds left, rounded down: never past the change) and xkey."""
+    """s-maxage (whole seconds left, rounded down: never past the change), xkey and the
+    page's generation."""
     if mark is None:
         return
     keys = " ".join(mark.keys)
@@ -98,3 +103,4 @@ def add_headers(response, mark):
     patch_cache_control(response, s_maxage=seconds)
     if keys and seconds:
         response["xkey"] = keys
+    response["X-Page-Generation"] = str(mark.generation)

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils.module_loading import import_string
 
-from .models import PendingPurge
+from .generations import ROW
+from .models import Generation, PendingPurge
 
 logger = logging.getLogger(__name__)
 
@@ -34,18 +35,21 @@ class PurgeFailed(Exception):
 
 
 class VarnishBackend:
-    """A Varnish running deploy/varnish/default.vcl: `PURGE` with an xkey-purge header."""
+    """A Varnish running deploy/varnish/default.vcl: `PURGE` with an xkey-purge header, and
+    the content generation now (pages made under an older one are not kept after it)."""
 
     def __init__(self, url, timeout):
         self.url = url
         self.timeout = timeout
 
-    def purge(self, keys):
+    def purge(self, keys, generation=None):
         keys = sorted(keys)
         for start in range(0, len(keys), KEYS_PER_REQUEST):
-            batch = " ".join(keys[start : start + KEYS_PER_REQUEST])
+            headers = {"xkey-purge": " ".join(keys[start : start + KEYS_PER_REQUEST])}
+            if generation is not None:
+                headers["xkey-generation"] = str(generation)
             request = urllib.request.Request(  # noqa: S310  (EDGE_CACHE_URLS: our own setting)
-                self.url, method="PURGE", headers={"xkey-purge": batch}
+                self.url, method="PURGE", headers=headers
             )
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
@@ -72,6 +76,11 @@ def purge(keys):
     waiting from an earlier failure. Never raises. Returns the number of caches that
     did not answer."""
     failed = 0
+    try:
+        # Read after the change committed: it names the change or a later one.
+        generation = Generation.objects.filter(pk=ROW).values_list("number", flat=True).first()
+    except DatabaseError:
+        generation = None
     for backend in backends():
         try:
             waiting = set(
@@ -83,7 +92,7 @@ def purge(keys):
         if not sending:
             continue
         try:
-            backend.purge(sending)
+            backend.purge(sending, generation)
         except Exception:
             failed += 1
             if backend.url not in _unanswered:
