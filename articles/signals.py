@@ -242,8 +242,10 @@ def _settings_changed(sender, instance, **kwargs):
 @receiver(pre_save, sender=SiteSettings, dispatch_uid="articles.settings_saving")
 def _settings_saving(sender, instance, raw=False, **kwargs):
     # Pages print the disclaimer only (approval before publishing is for editors).
+    if not purge.enabled():
+        return
     before = SiteSettings.objects.filter(pk=instance.pk).values_list("disclaimer_html", flat=True)
-    if purge.enabled() and (before.first() or "") != instance.disclaimer_html:
+    if (before.first() or "") != instance.disclaimer_html:
         _record(purge={surrogate_keys.SETTINGS})
 
 

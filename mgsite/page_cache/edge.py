@@ -12,15 +12,22 @@ first scheduled change that touches it: the site lists them with their keys
 (PAGE_CACHE_EDGE_EVENTS, once per content generation, which any change moves on). Without
 that list, every page ends at the site's next scheduled change. Never beyond
 PAGE_CACHE_EDGE_SECONDS.
+
+Each page also names the content generation it was made under (`X-Page-Generation`): the
+cache keeps no page older than the generation its last purge named.
+
+A page served from anywhere but `cached_for_visitors` (a faster path in front of it, say)
+must call `add_headers` with the stored mark as it serves, not replay stored headers: the
+s-maxage counts down.
 """
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
 
@@ -76,7 +83,7 @@ def _moment(timestamp):
 
 def mark(request, generation):
     """The edge headers' facts for the page answering `request`, under `generation`."""
-    now = time.time()
+    now = timezone.now().timestamp()
     keys = frozenset(getattr(request, _KEYS, ()))
     # The list reaches only to its horizon: nothing later is known, so nothing is promised.
     horizon, changes = _scheduled_changes(generation, now)
@@ -99,7 +106,8 @@ def add_headers(response, mark):
     if mark is None:
         return
     keys = " ".join(mark.keys)
-    seconds = max(0, int(mark.until - time.time())) if len(keys) <= MAX_KEYS_LENGTH else 0
+    left = mark.until - timezone.now().timestamp()
+    seconds = max(0, int(left)) if len(keys) <= MAX_KEYS_LENGTH else 0
     patch_cache_control(response, s_maxage=seconds)
     if keys and seconds:
         response["xkey"] = keys
