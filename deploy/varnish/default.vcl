@@ -24,13 +24,14 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
         }
-        # Hard purges: nothing here is served stale (grace is 0 below), so a soft purge
-        # would buy nothing but a conditional request.
-        # The app's content generation once the change was committed (see
-        # vcl_backend_response). Set, not raised: after a database restore it goes back.
+        # First, the app's content generation once the change was committed (see
+        # vcl_backend_response), so that no older page slips in after the purge. Set, not
+        # raised: after a database restore it goes back.
         if (req.http.xkey-generation ~ "^[0-9]+$") {
             var.global_set("generation", req.http.xkey-generation);
         }
+        # Hard purges: nothing here is served stale (grace is 0 below), so a soft purge
+        # would buy nothing but a conditional request.
         if (req.http.xkey-purge) {
             set req.http.n-gone = xkey.purge(req.http.xkey-purge);
         } elsif (req.http.xkey-softpurge) {
