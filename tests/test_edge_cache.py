@@ -2,6 +2,7 @@
 server. For each kind of change, every public page whose bytes changed is fresh through
 Varnish at once, and every other page is still a hit (nothing else was purged)."""
 
+import glob
 import http.client
 import http.server
 import logging
@@ -28,14 +29,15 @@ from mgsite.page_cache.models import PendingPurge
 
 ROOT = Path(__file__).resolve().parent.parent
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
-XKEY = Path("/usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so")
+VMODS = ("/usr/lib/*/varnish/vmods", "/usr/lib/varnish/vmods", "/usr/local/lib/varnish/vmods")
 
 
 def _missing():
     if shutil.which("varnishd") is None:
         return "varnishd is not installed (apt-get install varnish varnish-modules)"
-    if not XKEY.exists() and not list(Path("/usr/lib").glob("**/vmods/libvmod_xkey.so")):
-        return "the xkey vmod is not installed (apt-get install varnish-modules)"
+    for vmod in ("xkey", "var"):  # both from varnish-modules
+        if not any(glob.glob(f"{folder}/libvmod_{vmod}.so") for folder in VMODS):
+            return f"the {vmod} vmod is not installed (apt-get install varnish-modules)"
     return None
 
 
