@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is the local development server: DEBUG on, SQLite under var/ unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=true
 
-.PHONY: run serve test bench loadtest lint format install vnu icons lighthouse
+.PHONY: run serve edge test bench loadtest lint format install vnu icons lighthouse
 
 run: $(VENV)/.installed var/secret_key
 	$(RUN_ENV) $(PYTHON) manage.py migrate --noinput
@@ -24,6 +24,25 @@ serve: $(VENV)/.installed var/secret_key
 	$(PYTHON) manage.py migrate --noinput
 	$(VENV)/bin/gunicorn mgsite.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
 		--no-control-socket --access-logfile -
+
+# Varnish in front of `make serve` (run that first, in another terminal): an HTTP cache that
+# keeps visitors' pages until the app purges them (deploy/varnish/default.vcl). Needs Debian's
+# varnish and varnish-modules (apt-get install varnish varnish-modules). Its working files
+# go under var/varnish, so it needs no root; the backend is HOST:PORT, written to
+# var/edge/site.vcl, which is found before deploy/varnish/site.vcl on vcl_path.
+EDGE_PORT ?= 6081
+EDGE_MEMORY ?= 256m
+edge:
+	@command -v varnishd >/dev/null || { echo "varnishd not found: apt-get install varnish varnish-modules"; exit 1; }
+	@mkdir -p var/edge var/varnish
+	@printf 'backend default {\n    .host = "%s";\n    .port = "%s";\n}\nacl purgers {\n    "127.0.0.1";\n    "::1";\n}\n' \
+		'$(HOST)' '$(PORT)' > var/edge/site.vcl
+	@echo "Varnish: http://$(HOST):$(EDGE_PORT)/ in front of http://$(HOST):$(PORT)/ (make serve)."
+	@echo "For the app to purge it: EDGE_CACHE_URLS=http://$(HOST):$(EDGE_PORT) make serve"
+	@echo "Hits and misses: varnishstat -n $(abspath var/varnish) -1 -f MAIN.cache_hit -f MAIN.cache_miss"
+	@echo "(Ctrl-C stops it.)"
+	varnishd -F -n $(abspath var/varnish) -a $(HOST):$(EDGE_PORT) -f $(abspath deploy/varnish/default.vcl) \
+		-p vcl_path=$(abspath var/edge):$(abspath deploy/varnish) -s malloc,$(EDGE_MEMORY)
 
 test: lint var/secret_key
 	$(VENV)/bin/pytest

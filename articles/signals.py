@@ -9,6 +9,9 @@ taken down, a supplement, an old address, the site settings) indexes it for sear
 starts one new content generation of the page cache (mgsite.page_cache), in the same
 transaction as the change.
 
+Each such change also purges, once committed, exactly the pages it changes from an HTTP
+cache in front (articles.surrogate_keys names them; mgsite.page_cache.purge sends them).
+
 Inside `changes()` these wait until the block ends, so a save of an article with fifty
 sections renders it once and starts one generation; the admin wraps every save, action and
 restore in it, and scripts that write many rows should too. Outside it they happen at once.
@@ -18,18 +21,20 @@ that skip save() but still send the signals, bulk deletes send post_delete per r
 relation changes only send m2m_changed.
 """
 
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
-from mgsite.page_cache import generations
+from mgsite.page_cache import generations, purge
 
-from . import renditions, search_index
+from . import renditions, search_index, surrogate_keys
 from .models import (
     Article,
     ArticleUpdate,
@@ -51,6 +56,8 @@ class _Changes:
     edited: set = field(default_factory=set)  # article ids whose version moves forward
     removed: set = field(default_factory=set)  # article ids deleted
     pages: bool = False  # anything a public page shows changed
+    moments: set = field(default_factory=set)  # (article id, time) a new live version starts/ends
+    purge: set = field(default_factory=set)  # surrogate keys of pages changed otherwise
 
     def apply(self):
         # One step per block, however many rows changed; in the database, so a stale copy
@@ -62,6 +69,21 @@ class _Changes:
             article.rerender()
         if self.pages:
             generations.content_changed()
+        if (self.moments or self.purge) and purge.enabled():
+            moments, keys = set(self.moments), set(self.purge)
+            transaction.on_commit(lambda: _purge_edge(moments, keys))
+
+
+logger = logging.getLogger(__name__)
+
+
+def _purge_edge(moments, keys):
+    # After the commit: the change stands whatever happens here (purge never raises; the
+    # keys are worked out from what is now committed).
+    try:
+        purge.purge(keys | surrogate_keys.for_new_versions(moments, timezone.now()))
+    except Exception:
+        logger.exception("could not work out what to purge from the HTTP cache")
 
 
 _pending = ContextVar("articles_changes", default=None)
@@ -190,14 +212,23 @@ def _supplement_deleting(sender, instance, **kwargs):
 def _person_changed(sender, instance, **kwargs):
     # Bylines are part of drafts; a reviewer's name and credentials print on live pages.
     written = set(instance.articles_written.values_list("pk", flat=True)) if instance.pk else set()
-    _record(render=written, pages=True)
+    _record(render=written, pages=True, purge={surrogate_keys.person(instance.pk)})
 
 
 @receiver(post_save, sender=LiveVersion, dispatch_uid="articles.live_saved")
 def _live_version_saved(sender, instance, **kwargs):
     if not instance.takedown:
         search_index.update(instance)
-    _record(pages=True)
+    moments = {(instance.article_id, instance.live_from)}
+    if instance.expires_at is not None:
+        moments.add((instance.article_id, instance.expires_at))
+    _record(pages=True, moments=moments if purge.enabled() else set())
+
+
+@receiver(pre_delete, sender=LiveVersion, dispatch_uid="articles.live_deleting")
+def _live_version_deleting(sender, instance, **kwargs):
+    if purge.enabled():
+        _record(purge=surrogate_keys.for_removal(instance))
 
 
 @receiver(post_delete, sender=LiveVersion, dispatch_uid="articles.live_deleted")
@@ -210,6 +241,33 @@ def _live_version_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=SiteSettings, dispatch_uid="articles.settings_deleted")
 def _settings_changed(sender, instance, **kwargs):
     _record(pages=True)
+
+
+@receiver(pre_save, sender=SiteSettings, dispatch_uid="articles.settings_saving")
+def _settings_saving(sender, instance, raw=False, **kwargs):
+    # Pages print the disclaimer only (approval before publishing is for editors).
+    if not purge.enabled():
+        return
+    before = SiteSettings.objects.filter(pk=instance.pk).values_list("disclaimer_html", flat=True)
+    if (before.first() or "") != instance.disclaimer_html:
+        _record(purge={surrogate_keys.SETTINGS})
+
+
+@receiver(pre_delete, sender=SiteSettings, dispatch_uid="articles.settings_deleting")
+def _settings_deleting(sender, instance, **kwargs):
+    _record(purge={surrogate_keys.SETTINGS})
+
+
+@receiver(pre_save, sender=Supplement, dispatch_uid="articles.supplement_saving")
+def _supplement_saving(sender, instance, **kwargs):
+    if purge.enabled():
+        before = Supplement.objects.filter(pk=instance.pk).first() if instance.pk else None
+        _record(purge=surrogate_keys.for_supplement(before, instance))
+
+
+@receiver(post_delete, sender=Supplement, dispatch_uid="articles.supplement_deleted")
+def _supplement_deleted(sender, instance, **kwargs):
+    _record(purge=surrogate_keys.for_supplement_removal(instance.pk))
 
 
 def _pages_changed(sender, **kwargs):

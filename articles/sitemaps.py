@@ -2,8 +2,12 @@
 About / Editorial policy / Corrections pages, and the lists."""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.urls import reverse
 
+from mgsite.page_cache.edge import add_keys
+
+from . import surrogate_keys
 from .models import LiveVersion, Person, SitePage, Supplement
 
 
@@ -63,3 +67,9 @@ SITEMAPS = {
     "site-pages": SitePageSitemap,
     "pages": PageSitemap,
 }
+
+
+def sitemap_xml(request):
+    """Django's sitemap view, with its keys for an HTTP cache in front."""
+    add_keys(request, surrogate_keys.for_sitemap())
+    return sitemap(request, sitemaps=SITEMAPS)

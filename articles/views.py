@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from . import previews, rendering, search, seo
+from mgsite.page_cache.edge import add_keys
+
+from . import previews, rendering, search, seo, surrogate_keys
 from .models import (
     Article,
     LiveVersion,
@@ -36,9 +38,11 @@ def _listed(queryset):
 
 
 def _render_article(request, version, **context):
+    related = list(LiveVersion.objects.related_to(version, settings.RELATED_ARTICLES))
+    add_keys(request, surrogate_keys.for_article_page(version, related))
     context |= {
         "article": version,
-        "related_articles": LiveVersion.objects.related_to(version, settings.RELATED_ARTICLES),
+        "related_articles": related,
         "site_settings": SiteSettings.load(),
         "canonical_url": seo.canonical_url(request, version),
         "json_ld": seo.json_ld(request, version),
@@ -69,6 +73,10 @@ def home(request):
         "articles": articles,
         "supplements": _supplements_with_articles(),
     }
+    add_keys(
+        request,
+        {surrogate_keys.ARTICLES, surrogate_keys.SUPPLEMENTS} | surrogate_keys.for_cards(page),
+    )
     return render(request, "articles/home.html", context)
 
 
@@ -152,12 +160,15 @@ def supplement_detail(request, slug):
     page = Paginator(_listed(versions), settings.ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    keys = {surrogate_keys.supplement(supplement.pk), surrogate_keys.about(supplement.pk)}
+    add_keys(request, keys | surrogate_keys.for_cards(page))
     return render(
         request, "articles/supplement_detail.html", {"supplement": supplement, "page_obj": page}
     )
 
 
 def supplement_list(request):
+    add_keys(request, {surrogate_keys.SUPPLEMENTS})  # renaming one purges this key too
     return render(
         request, "articles/supplement_list.html", {"supplements": _supplements_with_articles()}
     )
@@ -183,6 +194,11 @@ def person_detail(request, slug):
     )
     if not page.paginator.count:
         raise Http404("Nobody of that name is on a published article.")
+    add_keys(
+        request,
+        {surrogate_keys.person(person.pk), surrogate_keys.byline(person.pk)}
+        | surrogate_keys.for_cards(page),
+    )
     context = {
         "person": person,
         "page_obj": page,
@@ -195,6 +211,7 @@ def person_detail(request, slug):
 
 def site_page(request, slug):
     page = get_object_or_404(SitePage, slug=slug)
+    add_keys(request, {surrogate_keys.site_page(page.pk)})
     return render(request, "articles/site_page.html", {"page": page})
 
 

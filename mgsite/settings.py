@@ -212,6 +212,21 @@ PAGE_CACHE_NEXT_CHANGE = "articles.models.next_scheduled_change"
 # Each worker's own copies of hot pages (the fast path), at most this many bytes.
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024))
 
+# An HTTP cache in front (Varnish: `make edge`, deploy/varnish/; README "Speed"). Pages for
+# visitors carry surrogate keys and an s-maxage of at most PAGE_CACHE_EDGE_SECONDS, ending at
+# the first scheduled go-live or expiry that changes them (PAGE_CACHE_EDGE_EVENTS lists those
+# with their keys). Every publish, unpublish and settings change purges the pages it changes
+# from each cache in EDGE_CACHE_URLS (comma-separated, e.g. http://127.0.0.1:6081; empty:
+# none), and so does the first request after a go-live or expiry
+# (PAGE_CACHE_SCHEDULED_CHANGE_CAME). mgsite/page_cache/purge.py says what happens when a
+# cache does not answer.
+PAGE_CACHE_EDGE_SECONDS = int(os.environ.get("PAGE_CACHE_EDGE_SECONDS", 24 * 3600))
+PAGE_CACHE_EDGE_EVENTS = "articles.surrogate_keys.changes_between"
+PAGE_CACHE_SCHEDULED_CHANGE_CAME = "articles.surrogate_keys.purge_changes_between"
+EDGE_CACHE_URLS = env_list("EDGE_CACHE_URLS")
+EDGE_CACHE_BACKEND = "mgsite.page_cache.purge.VarnishBackend"
+EDGE_CACHE_TIMEOUT = float(os.environ.get("EDGE_CACHE_TIMEOUT", 2))
+
 # Security: strict unless DEBUG; each can be relaxed from the environment (for example
 # SECURE_SSL_REDIRECT=false behind a proxy that already redirects).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

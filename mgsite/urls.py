@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from articles import editor_views
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import sitemap_xml
 from articles.views import robots_txt
 from mgsite import health, not_found, two_factor_views, web_manifest
 from mgsite.page_cache.pages import cached_for_visitors
@@ -27,7 +26,7 @@ urlpatterns = [
     # The "Insert image" dialog beside each Markdown field (static/js/insert-image.js).
     path("markdownx/images/", editor_views.image_library, name="image_library"),
     path("markdownx/images/insert/", editor_views.insert_image, name="insert_image"),
-    path("sitemap.xml", cached_for_visitors(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cached_for_visitors(sitemap_xml), name="sitemap"),
     path("robots.txt", cached_for_visitors(robots_txt), name="robots"),
     path("healthz", health.healthz, name="healthz"),
     path("site.webmanifest", web_manifest.web_manifest, name="web_manifest"),

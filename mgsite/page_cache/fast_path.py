@@ -25,7 +25,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.http.response import ResponseHeaders
 
-from . import pages
+from . import edge, pages
 
 # Headers made afresh for each response (the body's, the encoding's), or never replayed.
 _PER_RESPONSE = {"content-length", "content-encoding", "etag", "set-cookie", "date"}
@@ -163,6 +163,9 @@ def _replay(request, held):
         if encoding:
             response.headers["Content-Encoding"] = encoding
         response.headers["ETag"] = etag
+        # Not replayed: the s-maxage for an HTTP cache in front counts down to the page's
+        # next scheduled change.
+        edge.add_headers(response, held.entry.edge_mark)
     if response.status_code == 200:  # as CommonMiddleware sets it on the way out
         response.headers["Content-Length"] = str(len(response.content))
     return response

@@ -1,9 +1,10 @@
 """The site's content generation (models.Generation): read once per cached request, moved on
 by every content change, and by the first request after a scheduled go-live or expiry."""
 
+import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -15,6 +16,8 @@ from django.utils.module_loading import import_string
 from .models import Generation
 
 ROW = 1  # the one row
+
+logger = logging.getLogger(__name__)
 
 
 def _next_scheduled_change():
@@ -68,21 +71,35 @@ def current():
     if generation.next_change_at is not None and timezone.now() >= generation.next_change_at:
         # Only the request that still sees this generation moves it on; any other finds the
         # new one. The new one's next change is after now, so this happens once.
-        if not _note(generation, **_moved_on()):
+        moved = _note(generation, **_moved_on())
+        if moved is None:
             # Not recorded: this request still must not get the pages from before.
             return Generation(pk=ROW, token=uuid.uuid4().hex, changed_at=timezone.now())
+        if moved:
+            _scheduled_change_came(generation.next_change_at)
         generation = Generation.objects.get(pk=ROW)
     return generation
+
+
+def _scheduled_change_came(since):
+    # The site purges what the go-lives and expiries since then changed from an HTTP cache
+    # in front (PAGE_CACHE_SCHEDULED_CHANGE_CAME): the one request that moved the generation
+    # on does it, once, before its own page is rendered and kept there.
+    if path := getattr(settings, "PAGE_CACHE_SCHEDULED_CHANGE_CAME", ""):
+        try:
+            import_string(path)(since - timedelta(microseconds=1), timezone.now())
+        except Exception:  # the visitor's page matters more; the s-maxage ends it anyway
+            logger.exception("page cache: the hook for a scheduled change failed")
 
 
 def _note(generation, **fields):
     # Bookkeeping on a visitor's request: if the database cannot take the write now (SQLite
     # busy with an editor's save), the values read are still right for this request.
+    # Returns the rows changed (0: another request did it first), or None if it failed.
     try:
-        Generation.objects.filter(pk=ROW, token=generation.token).update(**fields)
+        return Generation.objects.filter(pk=ROW, token=generation.token).update(**fields)
     except DatabaseError:
-        return False
-    return True
+        return None
 
 
 # Every visitor's request for a cached page makes this query, often as the only work besides

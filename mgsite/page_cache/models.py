@@ -24,3 +24,18 @@ class Generation(models.Model):
 
     def __str__(self):
         return f"generation {self.number} ({self.token})"
+
+
+class PendingPurge(models.Model):
+    """A surrogate key an HTTP cache did not take (mgsite.page_cache.purge): sent again
+    with the next purge, or by `manage.py purge_edge --retry`."""
+
+    url = models.CharField(max_length=300)
+    key = models.CharField(max_length=200)
+    since = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["url", "key"], name="unique_pending_purge")]
+
+    def __str__(self):
+        return f"{self.key} at {self.url}"

@@ -29,7 +29,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from . import generations
+from . import edge, generations
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,9 @@ class Entry:
     # these visitors' pages are ever compressed: a page with a session or a CSRF token in it
     # never is (BREACH), and such pages never come here.
     gzipped: bytes | None = None
+    # For an HTTP cache in front: keys and how long (mgsite.page_cache.edge). A default,
+    # so entries stored before it was added still load.
+    edge_mark: edge.Mark | None = None
 
     def variant(self, accepts_gzip):
         """(body, Content-Encoding or None, ETag): each encoding has its own ETag."""
@@ -130,7 +133,7 @@ _MIN_COMPRESS = 256
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 
-def _entry_for(response, generation):
+def _entry_for(request, response, generation):
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     content = response.content
@@ -145,6 +148,7 @@ def _entry_for(response, generation):
         etag=quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
         last_modified=generation.changed_at.timestamp(),
         gzipped=gzipped,
+        edge_mark=edge.mark(request, generation),
     )
 
 
@@ -163,6 +167,7 @@ def respond_with(request, entry, response=None):
     # Browsers and proxies may keep it, but must ask again each time (answered by a 304).
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+    edge.add_headers(response, entry.edge_mark)
     conditional = get_conditional_response(
         request, etag=etag, last_modified=int(entry.last_modified), response=response
     )
@@ -199,7 +204,7 @@ def cached_for_visitors(view):
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
-            entry = _entry_for(response, serving)
+            entry = _entry_for(request, response, serving)
             try:
                 cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception:
