@@ -132,9 +132,10 @@ def test_pages_with_a_session_or_a_csrf_token_are_never_compressed(admin_client,
 def test_small_or_binary_responses_are_not_compressed(rf, db):
     generation, request = generations.current(), rf.get("/")
     tiny = pages._entry_for(request, HttpResponse(b"tiny", content_type="text/plain"), generation)
-    image = pages._entry_for(request, HttpResponse(b"x" * 5000, content_type="image/png"), generation)
+    image = pages._entry_for(
+        request, HttpResponse(b"x" * 5000, content_type="image/png"), generation
+    )
     feed = pages._entry_for(
-        request,
-        HttpResponse(b"x" * 5000, content_type="application/rss+xml"), generation
+        request, HttpResponse(b"x" * 5000, content_type="application/rss+xml"), generation
     )
     assert tiny.gzipped is None and image.gzipped is None and feed.gzipped is not None
