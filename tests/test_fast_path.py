@@ -3,6 +3,7 @@ answered from the worker's memory with exactly the whole stack's headers, exact 
 workers, bounded in memory; gzip for visitors' pages only."""
 
 import gzip
+from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.middleware import SessionMiddleware
@@ -11,9 +12,10 @@ from django.db import connection
 from django.http import HttpResponse
 from django.http.response import ResponseHeaders
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles import publishing
-from mgsite.page_cache import generations, pages
+from mgsite.page_cache import edge, generations, pages
 from mgsite.page_cache.fast_path import Held, LocalPages, local_pages
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
@@ -139,3 +141,19 @@ def test_small_or_binary_responses_are_not_compressed(rf, db):
         request, HttpResponse(b"x" * 5000, content_type="application/rss+xml"), generation
     )
     assert tiny.gzipped is None and image.gzipped is None and feed.gzipped is not None
+
+
+def test_the_s_maxage_counts_down_on_copies_from_memory(client, url, monkeypatch):
+    def s_maxage(response):
+        directives = dict(
+            part.strip().partition("=")[::2] for part in response["Cache-Control"].split(",")
+        )
+        return int(directives["s-maxage"])
+
+    first = client.get(url)
+    later = timezone.now() + timedelta(seconds=100)
+    monkeypatch.setattr(edge.timezone, "now", lambda: later)
+    again = client.get(url)
+    assert local_pages.report()["hits"] == 1
+    assert s_maxage(first) - 101 <= s_maxage(again) <= s_maxage(first) - 99
+    assert again["xkey"] == first["xkey"] and "public" in again["Cache-Control"]

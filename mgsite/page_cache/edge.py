@@ -100,15 +100,27 @@ def mark(request, generation):
 MAX_KEYS_LENGTH = 6000
 
 
-def add_headers(response, mark):
-    """s-maxage (whole seconds left, rounded down: never past the change), xkey and the
-    page's generation."""
-    if mark is None:
-        return
+def edge_values(mark):
+    """(s-maxage: whole seconds left, rounded down, never past the change; the xkey header's
+    value, or None when the HTTP cache is not to keep the page)."""
     keys = " ".join(mark.keys)
     left = mark.until - timezone.now().timestamp()
     seconds = max(0, int(left)) if len(keys) <= MAX_KEYS_LENGTH else 0
+    return seconds, (keys if keys and seconds else None)
+
+
+def add_headers(response, mark):
+    """s-maxage, xkey and the page's generation."""
+    if mark is None:
+        return
+    seconds, xkey = edge_values(mark)
     patch_cache_control(response, s_maxage=seconds)
-    if keys and seconds:
-        response["xkey"] = keys
+    if xkey:
+        response["xkey"] = xkey
     response["X-Page-Generation"] = str(mark.generation)
+
+
+def without_s_maxage(cache_control):
+    """A Cache-Control value less its s-maxage, for `edge_values` to add afresh."""
+    kept = [part.strip() for part in cache_control.split(",")]
+    return ", ".join(part for part in kept if part and not part.startswith("s-maxage"))
