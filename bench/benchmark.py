@@ -269,6 +269,9 @@ class Command(BaseCommand):
             "--rows", default="", help="only these rows, by their first word: e.g. search,static"
         )
         parser.add_argument("--markdown-only", action="store_true", help="no sites, no wrk")
+        parser.add_argument(
+            "--no-edge", action="store_true", help="skip Varnish against nginx (bench.edge)"
+        )
 
     def handle(self, *args, **options):
         if options["smoke"]:
@@ -286,8 +289,10 @@ class Command(BaseCommand):
             return
         sizes = [int(size) for size in options["sizes"].split(",")]
         results = {}
-        for size in sizes:
+        for index, size in enumerate(sizes):
             self.stdout.write(f"\n== {size} articles, 8 sections each")
+            # Varnish answers from memory whatever the site's size: measured at the first.
+            options["edge_now"] = index == 0 and not options["no_edge"]
             results[size] = self._run_size(size, options)
         self._summary(results, options)
 
@@ -351,6 +356,8 @@ class Command(BaseCommand):
                     f"  p99 {rows[name]['p99']:7.2f} ms  errors {rows[name]['errors']}"
                 )
             self.stdout.write(f"this worker's page copies: {page_copies(port)}")
+            if options.get("edge_now"):
+                rows.update(self._edge(port, options))
             memory = [worker_memory(server.pid)]
             failures = 0
             for _ in range(2):
@@ -360,6 +367,35 @@ class Command(BaseCommand):
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+
+    def _edge(self, port, options):
+        """Varnish hits in front of this site against nginx serving the same HTML as a file
+        (bench.edge): the median of --runs runs, by Varnish's ratio to nginx."""
+        missing = [tool for tool in ("varnishd", "nginx") if shutil.which(tool) is None]
+        if missing:
+            self.stdout.write(f"Varnish against nginx: skipped, no {' or '.join(missing)}")
+            return {}
+        from bench import edge  # noqa: PLC0415  (it imports this module: not at the top)
+
+        runs = [
+            edge.edge_rows(port, seconds=options["duration"], connections=options["connections"])
+            for _ in range(options["runs"])
+        ]
+        middle = sorted(
+            runs, key=lambda run: run["varnish hit"]["rps"] / run["nginx static"]["rps"]
+        )
+        run = middle[len(middle) // 2]
+        ratio = run["varnish hit"]["rps"] / run["nginx static"]["rps"]
+        for name in ("varnish hit", "nginx static"):
+            row = run[name]
+            self.stdout.write(
+                f"{name:18} {row['rps']:9.0f} req/s  p50 {row['p50']:7.2f} ms"
+                f"  p99 {row['p99']:7.2f} ms  errors {row['errors']}"
+            )
+        self.stdout.write(
+            f"Varnish / nginx static: {ratio:.2f}x; Varnish hit ratio {run['hit ratio']:.2%}"
+        )
+        return {"varnish hit": run["varnish hit"]}
 
     def _summary(self, results, options):
         self.stdout.write("\n== Ratios to the static file (requests per second), per size")
