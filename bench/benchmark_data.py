@@ -183,6 +183,7 @@ class Command(BaseCommand):
                         search_text=article.search_text,
                         live_from=article.first_published_at,
                         first_published_at=article.first_published_at,
+                        place=LiveVersion.NEWEST,  # bulk_create sends no signals to restack
                     )
                 )
             Article.objects.bulk_update(created, ["search_text", "draft_fingerprint"])

@@ -157,3 +157,27 @@ def test_search_index_follows_publishing_and_deletes(client, make_article):
     assert search_titles(client, "rhodiola")[1] == ["Rhodiola"]
     article.delete()
     assert search_titles(client, "rhodiola")[1] == []
+
+
+def test_related_takes_the_newest_across_all_the_articles_supplements(
+    make_article, make_supplement
+):
+    """Each supplement gives only its newest few candidates; merged, they are still the
+    newest of all."""
+    glycine, theanine = make_supplement("Glycine"), make_supplement("Theanine")
+    now = timezone.now()
+    main = make_article("Main", published=False)
+    main.supplements.add(glycine, theanine)
+    publishing.publish(main)
+    for days, supplement in [(1, glycine), (2, theanine), (3, glycine), (4, theanine),
+                             (5, glycine), (6, glycine)]:  # fmt: skip
+        mate = make_article(f"{supplement.name} {days}", published=False)
+        mate.supplements.add(supplement)
+        publishing.publish(mate)
+        LiveVersion.objects.filter(article=mate).update(
+            first_published_at=now - timedelta(days=days)
+        )
+    assert related_titles(main, limit=3) == ["Glycine 1", "Theanine 2", "Glycine 3"]
+    assert related_titles(main) == [
+        "Glycine 1", "Theanine 2", "Glycine 3", "Theanine 4", "Glycine 5", "Glycine 6"
+    ]  # fmt: skip

@@ -117,3 +117,50 @@ def test_expiry_before_go_live_is_a_form_error(admin_client, make_article):
     article.refresh_from_db()
     assert article.title != "Should not be saved" and article.expires_at is None
     assert article.publishing().scheduled is None
+
+
+def newest_whose_time_has_come(article, now):
+    """What readers get, by the definition, from all the article's versions."""
+    due = [v for v in LiveVersion.objects.filter(article=article) if v.live_from <= now]
+    newest = max(due, key=lambda v: (v.live_from, v.pk), default=None)
+    return None if newest is None or newest.takedown else newest.pk
+
+
+def test_current_version_follows_every_publish_schedule_cancel_and_takedown(make_article):
+    """visible() reads each version's marked place; at every step, and at every moment
+    before and after a scheduled go-live, it agrees with the definition."""
+    article = make_article(published=False)
+    later = timezone.now() + timedelta(hours=1)
+
+    def check():
+        for moment in [timezone.now(), later + timedelta(seconds=1)]:
+            shown = LiveVersion.objects.current(moment).filter(takedown=False, article=article)
+            assert list(shown.values_list("pk", flat=True)) == (
+                [pk] if (pk := newest_whose_time_has_come(article, moment)) else []
+            )
+
+    steps = [
+        lambda: publishing.publish(article),
+        lambda: publishing.publish(article, at=later),  # scheduled over a live one
+        lambda: publishing.unpublish(article),  # cancels the schedule, takes it down
+        lambda: publishing.publish(article),
+        lambda: publishing.publish(article, at=later),
+        lambda: LiveVersion.objects.scheduled().filter(article=article).delete(),  # cancelled
+        lambda: publishing.publish(article, at=later),
+        lambda: publishing.publish(article),  # replaces what was scheduled
+    ]
+    check()
+    for step in steps:
+        step()
+        check()
+
+
+def test_version_before_a_scheduled_one_is_shown_until_its_time(client, make_article):
+    article = make_article("First text")
+    article.title = "Second text"
+    article.save()
+    scheduled = publishing.publish(article, at=timezone.now() + timedelta(hours=1))
+    assert "First text" in client.get(article.get_absolute_url()).content.decode()
+    # The clock reaches the go-live time: the scheduled version, and only it, is shown.
+    LiveVersion.objects.filter(pk=scheduled.pk).update(live_from=timezone.now())
+    assert list(LiveVersion.objects.visible().filter(article=article)) == [scheduled]
