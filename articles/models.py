@@ -750,20 +750,23 @@ class LiveVersionQuerySet(models.QuerySet):
         """Live articles to suggest beside `version`: the editors' choices first (either
         way round), then others about the same supplements, newest first. One query.
 
-        For each supplement only its `limit` newest visible articles are candidates, found
-        by walking the newest-first index (`live_newest`) and stopping there: the query
-        costs the same whether a supplement has ten articles or ten thousand."""
+        For each supplement only its `limit` newest visible articles are candidates, read
+        from its newest-first index (`live_supplement_newest`), stopping there: the query
+        costs the same whether a supplement has one article or ten thousand."""
         content = version.content
         chosen_by_others = LiveVersion.related.through.objects.filter(article=version.article_id)
         chosen = Q(article__in=content.get("related", [])) | Q(
             pk__in=chosen_by_others.values("liveversion")
         )
-        about = LiveVersion.supplements.through.objects
         others = LiveVersion.objects.visible().exclude(article=version.article_id)
         newest_about = [
-            others.filter(Exists(about.filter(liveversion=OuterRef("pk"), supplement=supplement)))
-            .order_by("-first_published_at", "-pk")
-            .values("pk")[:limit]
+            others.filter(
+                pk__in=LiveSupplement.objects.filter(
+                    Exists(others.filter(pk=OuterRef("liveversion"))), supplement=supplement
+                )
+                .order_by("-first_published_at", "-liveversion")
+                .values("liveversion")[:limit]
+            ).values("pk")
             for supplement in content.get("supplements", [])
         ]
         if connection.features.supports_slicing_ordering_in_compound:
@@ -810,7 +813,9 @@ class LiveVersion(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     content = models.JSONField(default=dict)  # articles.page_content.build
     fingerprint = models.CharField(max_length=64)
-    supplements = models.ManyToManyField(Supplement, blank=True, related_name="live_versions")
+    supplements = models.ManyToManyField(
+        Supplement, blank=True, related_name="live_versions", through="LiveSupplement"
+    )
     related = models.ManyToManyField(Article, blank=True, related_name="+")
     search_text = models.TextField(blank=True)
     live_from = models.DateTimeField("go-live time")
@@ -992,6 +997,29 @@ class LiveVersion(models.Model):
         if hasattr(self, "draft_supplements"):
             return self.draft_supplements
         return self.supplements.all()
+
+
+class LiveSupplement(models.Model):
+    """A live version is about a supplement. Holds the version's first publication time
+    too (which never changes once published), so that a supplement's newest articles are
+    read from one index in order (LiveVersionQuerySet.related_to); publishing sets it."""
+
+    liveversion = models.ForeignKey(LiveVersion, on_delete=models.CASCADE)
+    supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE)
+    first_published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "articles_liveversion_supplements"  # the table Django made for it before
+        unique_together = [("liveversion", "supplement")]
+        indexes = [
+            models.Index(
+                fields=["supplement", "-first_published_at", "-liveversion"],
+                name="live_supplement_newest",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.liveversion} is about {self.supplement}"
 
 
 class LiveImageUse(models.Model):

@@ -190,7 +190,9 @@ class Command(BaseCommand):
             versions = LiveVersion.objects.bulk_create(versions)
             LiveVersion.supplements.through.objects.bulk_create(
                 LiveVersion.supplements.through(
-                    liveversion=version, supplement=about[version.article_id]
+                    liveversion=version,
+                    supplement=about[version.article_id],
+                    first_published_at=version.first_published_at,
                 )
                 for version in versions
             )
