@@ -1,13 +1,15 @@
 """Draft, scheduled, live, expired: visitors see only live articles, on every page."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import publishing
-from articles.models import LiveVersion
+from articles.models import LiveSupplement, LiveVersion
 from tests.admin_forms import open_form
 
 NOW = timezone.now()
@@ -164,3 +166,25 @@ def test_version_before_a_scheduled_one_is_shown_until_its_time(client, make_art
     # The clock reaches the go-live time: the scheduled version, and only it, is shown.
     LiveVersion.objects.filter(pk=scheduled.pk).update(live_from=timezone.now())
     assert list(LiveVersion.objects.visible().filter(article=article)) == [scheduled]
+
+
+def test_migration_marks_versions_published_before_it(make_article, make_supplement):
+    """Migration 0019 marks the places (and copies first publication times) that restack
+    and publishing keep from then on: what readers get is the same before and after."""
+    marking = importlib.import_module("articles.migrations.0019_live_version_place")
+    supplement = make_supplement()
+    articles = [make_article(published=False) for _ in range(3)]
+    for article in articles:
+        article.supplements.add(supplement)
+        publishing.publish(article)
+    publishing.publish(articles[1], at=timezone.now() + timedelta(hours=1))
+    publishing.unpublish(articles[2])
+    shown = sorted(LiveVersion.objects.visible().values_list("pk", flat=True))
+    about = sorted(LiveSupplement.objects.values_list("pk", "first_published_at"))
+    LiveVersion.objects.update(place=None)
+    LiveSupplement.objects.update(first_published_at=None)
+    assert not LiveVersion.objects.visible().exists()
+    marking.mark(apps, None)
+    marking.first_published(apps, None)
+    assert sorted(LiveVersion.objects.visible().values_list("pk", flat=True)) == shown
+    assert sorted(LiveSupplement.objects.values_list("pk", "first_published_at")) == about
