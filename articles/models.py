@@ -758,33 +758,31 @@ class LiveVersionQuerySet(models.QuerySet):
         chosen = Q(article__in=content.get("related", [])) | Q(
             pk__in=chosen_by_others.values("liveversion")
         )
-        others = LiveVersion.objects.visible().exclude(article=version.article_id)
+        others = self.visible().exclude(article=version.article_id)
         newest_about = [
-            others.filter(
-                pk__in=LiveSupplement.objects.filter(
-                    Exists(others.filter(pk=OuterRef("liveversion"))), supplement=supplement
-                )
-                .order_by("-first_published_at", "-liveversion")
-                .values("liveversion")[:limit]
-            ).values("pk")
+            LiveSupplement.objects.filter(
+                Exists(others.filter(pk=OuterRef("liveversion"))), supplement=supplement
+            )
+            .order_by("-first_published_at", "-liveversion")
+            .values("liveversion")[:limit]
             for supplement in content.get("supplements", [])
         ]
         if connection.features.supports_slicing_ordering_in_compound:
             # PostgreSQL: one IN over a UNION, looked up by primary key; it cannot use an
             # index for an OR of IN subqueries and would read every row instead.
-            candidates = Q(pk__in=others.filter(chosen).values("pk").union(*newest_about, all=True))
+            candidates = LiveVersion.objects.filter(
+                pk__in=others.filter(chosen).values("pk").union(*newest_about, all=True)
+            )
         else:
             # SQLite takes no LIMIT inside a UNION, and looks up each IN list by itself.
-            candidates = functools.reduce(
-                operator.or_, [Q(pk__in=newest) for newest in newest_about], chosen
+            candidates = others.filter(
+                functools.reduce(
+                    operator.or_, [Q(pk__in=newest) for newest in newest_about], chosen
+                )
             )
-        return (
-            self.visible()
-            .exclude(article=version.article_id)
-            .filter(candidates)
-            .annotate(chosen=models.ExpressionWrapper(chosen, output_field=models.BooleanField()))
-            .order_by("-chosen", "-first_published_at", "-pk")[:limit]
-        )
+        return candidates.annotate(
+            chosen=models.ExpressionWrapper(chosen, output_field=models.BooleanField())
+        ).order_by("-chosen", "-first_published_at", "-pk")[:limit]
 
     def next_scheduled_change(self):
         """When a version next goes live or expires, or None: the page cache starts a new
