@@ -24,7 +24,7 @@ from .search_index import FTS_TABLE
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
-POOL = 100  # per kind of candidate (see above): ranking reads at most twice this
+POOL = 50  # per kind of candidate (see above): ranking reads at most twice this
 # Private-use characters mark the matches in snippets until the text is escaped.
 START, STOP = "\ue000", "\ue001"
 
