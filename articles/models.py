@@ -9,7 +9,9 @@ once per change. Readers never see the draft: publishing freezes it into a `Live
 touches a cache: that is the signals' job.
 """
 
+import functools
 import math
+import operator
 import re
 import secrets
 import uuid
@@ -19,7 +21,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -822,13 +824,18 @@ class LiveVersionQuerySet(models.QuerySet):
     def current(self, now=None):
         """Each article's newest version whose go-live time has come: what readers get,
         unless it is a takedown or has expired. The clock decides at each request, so
-        scheduling needs no job."""
+        scheduling needs no job.
+
+        Read from the versions' `place` (kept by `restack`), so no row is compared with its
+        article's other versions: the newest version once its time has come, and until
+        then the one before it, which is marked only while a newer one is still waiting."""
         now = now or timezone.now()
-        newer = LiveVersion.objects.filter(article=OuterRef("article"), live_from__lte=now).filter(
-            Q(live_from__gt=OuterRef("live_from"))
-            | Q(live_from=OuterRef("live_from"), pk__gt=OuterRef("pk"))
+        waiting = LiveVersion.objects.filter(
+            article=OuterRef("article"), place=LiveVersion.NEWEST, live_from__gt=now
         )
-        return self.filter(live_from__lte=now).exclude(Exists(newer))
+        return self.filter(live_from__lte=now).filter(
+            Q(place=LiveVersion.NEWEST) | Q(Q(place=LiveVersion.BEFORE_SCHEDULED), Exists(waiting))
+        )
 
     def visible(self):
         """What a visitor may see. The only definition of it: views, search, feeds, sitemaps
@@ -840,28 +847,64 @@ class LiveVersionQuerySet(models.QuerySet):
             .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         )
 
+    def restack(self, article_id, now=None):
+        """Mark the article's versions for `current`: its newest NEWEST; the one before it
+        BEFORE_SCHEDULED while the newest is still to go live (once that time comes it is
+        never shown again, whenever the next restack is); all others none. Called on every
+        version saved or deleted (articles.signals); at most four queries."""
+        now = now or timezone.now()
+        versions = LiveVersion.objects.filter(article=article_id)
+        top = list(versions.order_by("-live_from", "-pk").values_list("pk", "live_from")[:2])
+        places = {}
+        if top:
+            places[top[0][0]] = LiveVersion.NEWEST
+            if len(top) == 2 and top[0][1] > now:
+                places[top[1][0]] = LiveVersion.BEFORE_SCHEDULED
+        versions.exclude(pk__in=places).exclude(place=None).update(place=None)
+        for pk, place in places.items():
+            versions.filter(pk=pk).exclude(place=place).update(place=place)
+
     def scheduled(self):
         """Versions waiting for their go-live time."""
         return self.filter(live_from__gt=timezone.now()).order_by("live_from")
 
     def related_to(self, version, limit=6):
         """Live articles to suggest beside `version`: the editors' choices first (either
-        way round), then others about the same supplements, newest first. One query."""
+        way round), then others about the same supplements, newest first. One query.
+
+        For each supplement only its `limit` newest visible articles are candidates, read
+        from its newest-first index (`live_supplement_newest`), stopping there: the query
+        costs the same whether a supplement has one article or ten thousand."""
         content = version.content
         chosen_by_others = LiveVersion.related.through.objects.filter(article=version.article_id)
-        same_supplements = LiveVersion.supplements.through.objects.filter(
-            supplement__in=content.get("supplements", [])
-        )
         chosen = Q(article__in=content.get("related", [])) | Q(
             pk__in=chosen_by_others.values("liveversion")
         )
-        return (
-            self.visible()
-            .exclude(article=version.article_id)
-            .filter(chosen | Q(pk__in=same_supplements.values("liveversion")))
-            .annotate(chosen=models.ExpressionWrapper(chosen, output_field=models.BooleanField()))
-            .order_by("-chosen", "-first_published_at", "-pk")[:limit]
-        )
+        others = self.visible().exclude(article=version.article_id)
+        newest_about = [
+            LiveSupplement.objects.filter(
+                Exists(others.filter(pk=OuterRef("liveversion"))), supplement=supplement
+            )
+            .order_by("-first_published_at", "-liveversion")
+            .values("liveversion")[:limit]
+            for supplement in content.get("supplements", [])
+        ]
+        if connection.features.supports_slicing_ordering_in_compound:
+            # PostgreSQL: one IN over a UNION, looked up by primary key; it cannot use an
+            # index for an OR of IN subqueries and would read every row instead.
+            candidates = LiveVersion.objects.filter(
+                pk__in=others.filter(chosen).values("pk").union(*newest_about, all=True)
+            )
+        else:
+            # SQLite takes no LIMIT inside a UNION, and looks up each IN list by itself.
+            candidates = others.filter(
+                functools.reduce(
+                    operator.or_, [Q(pk__in=newest) for newest in newest_about], chosen
+                )
+            )
+        return candidates.annotate(
+            chosen=models.ExpressionWrapper(chosen, output_field=models.BooleanField())
+        ).order_by("-chosen", "-first_published_at", "-pk")[:limit]
 
     def next_scheduled_change(self):
         """When a version next goes live or expires, or None: the page cache starts a new
@@ -895,7 +938,9 @@ class LiveVersion(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     content = models.JSONField(default=dict)  # articles.page_content.build
     fingerprint = models.CharField(max_length=64)
-    supplements = models.ManyToManyField(Supplement, blank=True, related_name="live_versions")
+    supplements = models.ManyToManyField(
+        Supplement, blank=True, related_name="live_versions", through="LiveSupplement"
+    )
     related = models.ManyToManyField(Article, blank=True, related_name="+")
     # The people its byline names (content["authors"] as frozen), so a person's page can
     # list what readers get with their name on it without reading drafts.
@@ -905,6 +950,9 @@ class LiveVersion(models.Model):
     expires_at = models.DateTimeField("expiry time", null=True, blank=True)
     first_published_at = models.DateTimeField()
     takedown = models.BooleanField(default=False, help_text="An unpublish: nothing is shown.")
+    # Where the version stands among its article's versions (LiveVersionQuerySet.restack):
+    # what lets `current` pick each article's version without comparing it with the others.
+    place = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     # The medical approval of exactly this text, if there was one: the page claims a review
     # only then (and JSON-LD's reviewedBy follows it).
     approval = models.ForeignKey(
@@ -918,11 +966,27 @@ class LiveVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    NEWEST = 0  # the article's newest version: current once its go-live time has come
+    BEFORE_SCHEDULED = 1  # the one before it, while the newest was still scheduled
+
     objects = LiveVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-live_from", "-pk"]
-        indexes = [models.Index(fields=["article", "live_from"]), models.Index(fields=["slug"])]
+        indexes = [
+            models.Index(fields=["article", "live_from"]),
+            models.Index(fields=["slug"]),
+            # Lists and related links walk it newest first, stopping at a page's worth;
+            # counts read it alone. It holds every column visible() tests, so neither
+            # reads the rows themselves (large: their content and search text).
+            models.Index(
+                fields=[
+                    *["-first_published_at", "-id", "place", "live_from", "expires_at"],
+                    *["takedown", "article"],
+                ],
+                name="live_newest",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} (from {self.live_from:%Y-%m-%d %H:%M})"
@@ -1084,6 +1148,29 @@ class LiveVersion(models.Model):
         if hasattr(self, "draft_supplements"):
             return self.draft_supplements
         return self.supplements.all()
+
+
+class LiveSupplement(models.Model):
+    """A live version is about a supplement. Holds the version's first publication time
+    too (which never changes once published), so that a supplement's newest articles are
+    read from one index in order (LiveVersionQuerySet.related_to); publishing sets it."""
+
+    liveversion = models.ForeignKey(LiveVersion, on_delete=models.CASCADE)
+    supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE)
+    first_published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "articles_liveversion_supplements"  # the table Django made for it before
+        unique_together = [("liveversion", "supplement")]
+        indexes = [
+            models.Index(
+                fields=["supplement", "-first_published_at", "-liveversion"],
+                name="live_supplement_newest",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.liveversion} is about {self.supplement}"
 
 
 class LiveImageUse(models.Model):

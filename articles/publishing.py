@@ -76,7 +76,10 @@ def publish(article, *, by=None, at=None, unreviewed_reason="", seen=None):
         Article.objects.filter(pk=article.pk).update(first_published_at=at)
         article.first_published_at = at
     version.save()
-    version.supplements.set(version.content["supplements"])
+    version.supplements.set(
+        version.content["supplements"],
+        through_defaults={"first_published_at": version.first_published_at},
+    )
     version.related.set(version.content["related"])
     version.author_people.set(
         Person.objects.filter(slug__in=[person["slug"] for person in version.content["authors"]])

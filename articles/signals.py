@@ -7,7 +7,8 @@ version forward (the edit forms' conflict check).
 Readers see none of it: only a change to what they see (a live version published or
 taken down, a supplement, an old address, the site settings) indexes it for search and
 starts one new content generation of the page cache (mgsite.page_cache), in the same
-transaction as the change.
+transaction as the change. A live version saved or deleted also marks where its article's
+versions stand (`LiveVersionQuerySet.restack`), which is how visible() finds them.
 
 Each such change also purges, once committed, exactly the pages it changes from an HTTP
 cache in front (articles.surrogate_keys names them; mgsite.page_cache.purge sends them).
@@ -217,6 +218,7 @@ def _person_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=LiveVersion, dispatch_uid="articles.live_saved")
 def _live_version_saved(sender, instance, **kwargs):
+    LiveVersion.objects.restack(instance.article_id)
     if not instance.takedown:
         search_index.update(instance)
     moments = {(instance.article_id, instance.live_from)}
@@ -233,6 +235,8 @@ def _live_version_deleting(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=LiveVersion, dispatch_uid="articles.live_deleted")
 def _live_version_deleted(sender, instance, **kwargs):
+    # A scheduled version cancelled: the one before it is the article's newest again.
+    LiveVersion.objects.restack(instance.article_id)
     search_index.remove(instance.pk)
     _record(pages=True)
 

@@ -217,9 +217,8 @@ def site_page(request, slug):
 
 def search_page(request):
     query = request.GET.get("q", "").strip()
-    page = Paginator(search.search(query), settings.ARTICLES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    found = search.search(query)
+    page = Paginator(found, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     ids = list(page)
     articles = LiveVersion.objects.prefetch_related("supplements").in_bulk(ids)
     passages = search.snippets(query, ids)
@@ -228,6 +227,7 @@ def search_page(request):
         "query": query,
         "page_obj": page,
         "results": results,
+        "more": found.more,
         "too_long": len(query) > search.MAX_QUERY_LENGTH,
         "max_length": search.MAX_QUERY_LENGTH,
     }

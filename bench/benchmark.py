@@ -30,6 +30,9 @@ Timings are for reading, never for gating CI; CI runs `--smoke` to keep the comm
     python -m bench.benchmark                      # N = 10, 1000, 10000; 3 x 10 s a row
     python -m bench.benchmark --smoke              # N = 10; 1 x 2 s a row; 300 requests
     python -m bench.benchmark --markdown-only      # only the Markdown pipeline
+    python -m bench.benchmark --rows article-cold,search-most --sizes 10,10000 --duration 5
+                                                   # only these rows and sizes (no Markdown
+                                                   # pipeline, no memory runs)
     python -m bench.benchmark --database-url postgres://postgres@127.0.0.1:5432/mgsite_bench \\
         --redis-url redis://127.0.0.1:6379/2       # the production stack
 """
@@ -77,6 +80,13 @@ ROWS = [
     ("static file", "/static/bench/article.html", {}),
 ]
 MARKDOWN_SIZES = (10_000, 100_000)
+
+
+def row_names(name):
+    """What --rows accepts for a row: its first word, its last word, or its slug
+    ("article (cold)": article, cold, article-cold)."""
+    words = name.replace("(", "").replace(")", "").split()
+    return {words[0], words[-1], "-".join(words)}
 
 
 def free_port():
@@ -266,7 +276,9 @@ class Command(BaseCommand):
         parser.add_argument("--redis-url", default="", help="default: the file cache")
         parser.add_argument("--smoke", action="store_true", help="tiny and quick: for CI")
         parser.add_argument(
-            "--rows", default="", help="only these rows, by their first word: e.g. search,static"
+            "--rows",
+            default="",
+            help="only these rows, by first or last word or slug: e.g. article-cold,search-most",
         )
         parser.add_argument("--markdown-only", action="store_true", help="no sites, no wrk")
         parser.add_argument(
@@ -284,7 +296,8 @@ class Command(BaseCommand):
             }
         if shutil.which("wrk") is None and not options["markdown_only"]:
             raise CommandError("wrk is not installed: apt-get install -y wrk")
-        self._markdown(repeats=1 if options["smoke"] else 3)
+        if not options["rows"]:  # a run of chosen rows is about the pages only
+            self._markdown(repeats=1 if options["smoke"] else 3)
         if options["markdown_only"]:
             return
         sizes = [int(size) for size in options["sizes"].split(",")]
@@ -336,11 +349,7 @@ class Command(BaseCommand):
             rows = {}
             chosen = [row.strip() for row in options["rows"].split(",") if row.strip()]
             for name, path, headers in ROWS:
-                if (
-                    chosen
-                    and name.split()[0] not in chosen
-                    and name.split()[-1].strip("()") not in chosen
-                ):
+                if chosen and not set(row_names(name)) & set(chosen):
                     continue
                 fire(port, path, 20)  # warm: imports, caches, connections
                 command = wrk_command(
@@ -360,7 +369,7 @@ class Command(BaseCommand):
                 rows.update(self._edge(port, options))
             memory = [worker_memory(server.pid)]
             failures = 0
-            for _ in range(2):
+            for _ in range(0 if chosen else 2):  # chosen rows: no memory runs either
                 failures += fire(port, ARTICLE, options["memory_requests"])
                 memory.append(worker_memory(server.pid))
             return {"rows": rows, "memory": memory, "memory_failures": failures}
@@ -422,6 +431,8 @@ class Command(BaseCommand):
             "after as many again; change from the first run to the second"
         )
         for size, result in results.items():
+            if len(result["memory"]) < 3:
+                continue
             start, first, second = result["memory"]
             for pid in sorted(start):
                 if pid in first and pid in second:

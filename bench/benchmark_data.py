@@ -183,13 +183,16 @@ class Command(BaseCommand):
                         search_text=article.search_text,
                         live_from=article.first_published_at,
                         first_published_at=article.first_published_at,
+                        place=LiveVersion.NEWEST,  # bulk_create sends no signals to restack
                     )
                 )
             Article.objects.bulk_update(created, ["search_text", "draft_fingerprint"])
             versions = LiveVersion.objects.bulk_create(versions)
             LiveVersion.supplements.through.objects.bulk_create(
                 LiveVersion.supplements.through(
-                    liveversion=version, supplement=about[version.article_id]
+                    liveversion=version,
+                    supplement=about[version.article_id],
+                    first_published_at=version.first_published_at,
                 )
                 for version in versions
             )

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import publishing, rendering
+from articles import publishing, rendering, search
 from articles.models import Article, LiveVersion
 
 
@@ -181,3 +181,43 @@ def test_search_text_has_a_line_per_block(seed_article):
 def test_plain_text_breaks_at_blocks_only():
     html = "<h2>Dose</h2>\n<p>Take\nit <em>daily</em>.</p><ul><li>One</li><li>Two</li></ul>"
     assert rendering.to_plain_text(html) == "Dose\nTake it daily.\nOne\nTwo"
+
+
+def test_related_takes_the_newest_across_all_the_articles_supplements(
+    make_article, make_supplement
+):
+    """Each supplement gives only its newest few candidates; merged, they are still the
+    newest of all."""
+    glycine, theanine = make_supplement("Glycine"), make_supplement("Theanine")
+    now = timezone.now()
+    main = make_article("Main", published=False)
+    main.supplements.add(glycine, theanine)
+    publishing.publish(main)
+    for days, supplement in [(1, glycine), (2, theanine), (3, glycine), (4, theanine),
+                             (5, glycine), (6, glycine)]:  # fmt: skip
+        mate = make_article(f"{supplement.name} {days}", published_at=now - timedelta(days=days))
+        mate.supplements.add(supplement)
+        publishing.publish(mate)  # again, about the supplement: its first publication stays
+    assert related_titles(main, limit=3) == ["Glycine 1", "Theanine 2", "Glycine 3"]
+    assert related_titles(main) == [
+        "Glycine 1", "Theanine 2", "Glycine 3", "Theanine 4", "Glycine 5", "Glycine 6"
+    ]  # fmt: skip
+
+
+def test_search_ranks_a_bounded_pool_and_says_when_there_may_be_more(
+    client, make_article, monkeypatch
+):
+    """A common word: only the newest matches and the newest title matches are ranked (so
+    the cost does not grow with the site), an older article with the word in its title
+    among them; the page says there may be more rather than give a wrong count."""
+    monkeypatch.setattr(search, "POOL", 3)
+    make_article("Chamomile in the title", summary="An old article.")
+    for n in range(6):
+        make_article(f"Note {n}", intro="Chamomile tea at night.")
+    response, titles = search_titles(client, "chamomile")
+    assert titles[0] == "Chamomile in the title"
+    assert sorted(titles[1:]) == ["Note 2", "Note 3", "Note 4", "Note 5"]  # the newest
+    assert "At least 5 articles found" in response.content.decode()
+    monkeypatch.setattr(search, "POOL", 10)
+    response, titles = search_titles(client, "chamomile")
+    assert len(titles) == 7 and "7 articles found." in response.content.decode()

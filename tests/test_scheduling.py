@@ -1,13 +1,15 @@
 """Draft, scheduled, live, expired: visitors see only live articles, on every page."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import publishing
-from articles.models import LiveVersion
+from articles.models import LiveSupplement, LiveVersion
 from tests.admin_forms import open_form
 
 NOW = timezone.now()
@@ -117,3 +119,72 @@ def test_expiry_before_go_live_is_a_form_error(admin_client, make_article):
     article.refresh_from_db()
     assert article.title != "Should not be saved" and article.expires_at is None
     assert article.publishing().scheduled is None
+
+
+def newest_whose_time_has_come(article, now):
+    """What readers get, by the definition, from all the article's versions."""
+    due = [v for v in LiveVersion.objects.filter(article=article) if v.live_from <= now]
+    newest = max(due, key=lambda v: (v.live_from, v.pk), default=None)
+    return None if newest is None or newest.takedown else newest.pk
+
+
+def test_current_version_follows_every_publish_schedule_cancel_and_takedown(make_article):
+    """visible() reads each version's marked place; at every step, and at every moment
+    before and after a scheduled go-live, it agrees with the definition."""
+    article = make_article(published=False)
+    later = timezone.now() + timedelta(hours=1)
+
+    def check():
+        for moment in [timezone.now(), later + timedelta(seconds=1)]:
+            shown = LiveVersion.objects.current(moment).filter(takedown=False, article=article)
+            assert list(shown.values_list("pk", flat=True)) == (
+                [pk] if (pk := newest_whose_time_has_come(article, moment)) else []
+            )
+
+    steps = [
+        lambda: publishing.publish(article),
+        lambda: publishing.publish(article, at=later),  # scheduled over a live one
+        lambda: publishing.unpublish(article),  # cancels the schedule, takes it down
+        lambda: publishing.publish(article),
+        lambda: publishing.publish(article, at=later),
+        lambda: LiveVersion.objects.scheduled().filter(article=article).delete(),  # cancelled
+        lambda: publishing.publish(article, at=later),
+        lambda: publishing.publish(article),  # replaces what was scheduled
+    ]
+    check()
+    for step in steps:
+        step()
+        check()
+
+
+def test_version_before_a_scheduled_one_is_shown_until_its_time(client, make_article):
+    article = make_article("First text")
+    article.title = "Second text"
+    article.save()
+    scheduled = publishing.publish(article, at=timezone.now() + timedelta(hours=1))
+    assert "First text" in client.get(article.get_absolute_url()).content.decode()
+    # The clock reaches the go-live time: the scheduled version, and only it, is shown.
+    LiveVersion.objects.filter(pk=scheduled.pk).update(live_from=timezone.now())
+    assert list(LiveVersion.objects.visible().filter(article=article)) == [scheduled]
+
+
+def test_migration_marks_versions_published_before_it(make_article, make_supplement):
+    """Migration 0021 marks the places (and copies first publication times) that restack
+    and publishing keep from then on: what readers get is the same before and after."""
+    marking = importlib.import_module("articles.migrations.0021_live_version_place")
+    supplement = make_supplement()
+    articles = [make_article(published=False) for _ in range(3)]
+    for article in articles:
+        article.supplements.add(supplement)
+        publishing.publish(article)
+    publishing.publish(articles[1], at=timezone.now() + timedelta(hours=1))
+    publishing.unpublish(articles[2])
+    shown = sorted(LiveVersion.objects.visible().values_list("pk", flat=True))
+    about = sorted(LiveSupplement.objects.values_list("pk", "first_published_at"))
+    LiveVersion.objects.update(place=None)
+    LiveSupplement.objects.update(first_published_at=None)
+    assert not LiveVersion.objects.visible().exists()
+    marking.mark(apps, None)
+    marking.first_published(apps, None)
+    assert sorted(LiveVersion.objects.visible().values_list("pk", flat=True)) == shown
+    assert sorted(LiveSupplement.objects.values_list("pk", "first_published_at")) == about
