@@ -366,7 +366,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"this worker's page copies: {page_copies(port)}")
             if options.get("edge_now"):
-                rows.update(self._edge(port, options))
+                rows.update(self._edge(env, options))
             memory = [worker_memory(server.pid)]
             failures = 0
             for _ in range(0 if chosen else 2):  # chosen rows: no memory runs either
@@ -377,19 +377,29 @@ class Command(BaseCommand):
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
 
-    def _edge(self, port, options):
+    def _edge(self, env, options):
         """Varnish hits in front of this site against nginx serving the same HTML as a file
-        (bench.edge): the median of --runs runs, by Varnish's ratio to nginx."""
+        (bench.edge): the median of --runs runs, by Varnish's ratio to nginx. The site is
+        served again as it is behind Varnish: told where to purge (EDGE_CACHE_URLS), it
+        sends the headers that let Varnish keep its pages."""
         missing = [tool for tool in ("varnishd", "nginx") if shutil.which(tool) is None]
         if missing:
             self.stdout.write(f"Varnish against nginx: skipped, no {' or '.join(missing)}")
             return {}
         from bench import edge  # noqa: PLC0415  (it imports this module: not at the top)
 
-        runs = [
-            edge.edge_rows(port, seconds=options["duration"], connections=options["connections"])
-            for _ in range(options["runs"])
-        ]
+        behind = {**env, "EDGE_CACHE_URLS": f"http://127.0.0.1:{free_port()}"}
+        server, port = start_gunicorn(behind, options["workers"])
+        try:
+            runs = [
+                edge.edge_rows(
+                    port, seconds=options["duration"], connections=options["connections"]
+                )
+                for _ in range(options["runs"])
+            ]
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
         middle = sorted(
             runs, key=lambda run: run["varnish hit"]["rps"] / run["nginx static"]["rps"]
         )

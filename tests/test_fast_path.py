@@ -143,13 +143,14 @@ def test_small_or_binary_responses_are_not_compressed(rf, db):
     assert tiny.gzipped is None and image.gzipped is None and feed.gzipped is not None
 
 
-def test_the_s_maxage_counts_down_on_copies_from_memory(client, url, monkeypatch):
+def test_the_s_maxage_counts_down_on_copies_from_memory(client, url, monkeypatch, settings):
     def s_maxage(response):
         directives = dict(
             part.strip().partition("=")[::2] for part in response["Cache-Control"].split(",")
         )
         return int(directives["s-maxage"])
 
+    settings.EDGE_CACHE_URLS = ["http://127.0.0.1:9"]  # purges go nowhere: only the headers
     first = client.get(url)
     later = timezone.now() + timedelta(seconds=100)
     monkeypatch.setattr(edge.timezone, "now", lambda: later)
@@ -157,3 +158,31 @@ def test_the_s_maxage_counts_down_on_copies_from_memory(client, url, monkeypatch
     assert local_pages.report()["hits"] == 1
     assert s_maxage(first) - 101 <= s_maxage(again) <= s_maxage(first) - 99
     assert again["xkey"] == first["xkey"] and "public" in again["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "accept, gzipped",
+    [
+        ("gzip", True),
+        ("deflate, gzip;q=0.5", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("gzip ; q=0.000", False),
+        ("GZIP;Q=0", False),
+        ("br, *;q=0", False),
+        ("gzip;q=abc", False),
+        ("identity", False),
+    ],
+)
+def test_gzip_only_where_accept_encoding_takes_it(client, url, accept, gzipped):
+    for _ in range(2):  # from the stack, then from memory
+        response = client.get(url, headers={"Accept-Encoding": accept})
+        assert (response.get("Content-Encoding") == "gzip") is gzipped, accept
+
+
+def test_no_shared_cache_headers_without_an_edge_cache_to_purge(client, url, settings):
+    settings.EDGE_CACHE_URLS = []
+    for _ in range(2):
+        response = client.get(url)
+        assert "s-maxage" not in response["Cache-Control"]
+        assert not response.has_header("xkey") and not response.has_header("X-Page-Generation")

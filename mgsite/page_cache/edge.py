@@ -109,9 +109,16 @@ def edge_values(mark):
     return seconds, (keys if keys and seconds else None)
 
 
+def in_use(mark):
+    """Whether to tell an HTTP cache in front to keep the page: only where the site purges
+    one (EDGE_CACHE_URLS). Any other shared cache honouring s-maxage would keep pages a day
+    with nothing to purge them, and the keys are nobody else's business."""
+    return mark is not None and bool(settings.EDGE_CACHE_URLS)
+
+
 def add_headers(response, mark):
     """s-maxage, xkey and the page's generation."""
-    if mark is None:
+    if not in_use(mark):
         return
     seconds, xkey = edge_values(mark)
     patch_cache_control(response, s_maxage=seconds)

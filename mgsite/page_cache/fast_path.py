@@ -147,6 +147,7 @@ class FastPathMiddleware:
                 }
             )
             cache_control = edge.without_s_maxage(response.get("Cache-Control", ""))
+            headers.pop("xkey", None)  # made afresh for each copy, where an edge cache is used
             local_pages.put(key, Held(token, headers, entry, cache_control))
         return response
 
@@ -167,7 +168,7 @@ def _replay(request, held):
         response.headers["ETag"] = etag
         # Not replayed: the s-maxage for an HTTP cache in front counts down to the page's
         # next scheduled change (as edge.add_headers says, a tenth of the cost).
-        if (mark := held.entry.edge_mark) is not None:
+        if edge.in_use(mark := held.entry.edge_mark):
             seconds, xkey = edge.edge_values(mark)
             response.headers["Cache-Control"] = f"{held.cache_control}, s-maxage={seconds}"
             if xkey:

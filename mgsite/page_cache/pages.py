@@ -112,7 +112,20 @@ def url_key(request):
 
 
 def accepts_gzip(request):
-    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    """Whether Accept-Encoding takes gzip: named (or "*") with a quality above 0, as the
+    HTTP cache in front reads it too (deploy/varnish: "gzip;q=0" is a refusal)."""
+    header = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    if not header:
+        return False
+    qualities = {}
+    for item in header.lower().split(","):
+        coding = item.split(";", 1)[0].strip()
+        quality = _QUALITY.search(item)
+        try:
+            qualities[coding] = float(quality.group(1)) if quality else 1.0
+        except ValueError:
+            qualities[coding] = 0.0
+    return qualities.get("gzip", qualities.get("*", 0.0)) > 0
 
 
 def has_conditions(request):
@@ -130,7 +143,7 @@ def _bypass(request):
 # Worth compressing: text. Below a few hundred bytes gzip saves nothing.
 _COMPRESSIBLE = re.compile(r"^(text/|application/(rss\+|atom\+)?xml|application/(ld\+)?json)")
 _MIN_COMPRESS = 256
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
+_QUALITY = re.compile(r";\s*q\s*=\s*([^\s;,]*)", re.IGNORECASE)
 
 
 def _entry_for(request, response, generation):
