@@ -66,6 +66,14 @@ def _when(moment):
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
+def _newly_approved(publishing):
+    """Readers get this text, but without the medical approval it has since received:
+    publishing it again adds the review line."""
+    shown = publishing.shown
+    approved = shown.article.approvals.filter(fingerprint=shown.fingerprint)
+    return shown.approval_id is None and approved.exists()
+
+
 def _clock(moment):
     """A time today as the change form's notices print it, e.g. 14:52."""
     return formats.date_format(timezone.localtime(moment), "H:i")
@@ -354,7 +362,7 @@ class ArticleAdmin(PresenceAdminMixin, SortableAdminBase, ArticleRevisionsAdmin)
         """Make each draft what readers get, now (a scheduled version is replaced)."""
         for article in queryset:
             before = article.publishing()
-            if before.state == "live" and before.scheduled is None:
+            if before.state == "live" and before.scheduled is None and not _newly_approved(before):
                 self._report(request, f"“{article}” skipped: readers already get this draft.")
                 continue
             if locked := presence.refusal(article.pk, request.user):
@@ -456,7 +464,9 @@ class ArticleAdmin(PresenceAdminMixin, SortableAdminBase, ArticleRevisionsAdmin)
         self.log_change(request, article, "Published.")
         if version.live_from > timezone.now():
             messages.success(
-                request, f"“{article}” is scheduled to go live {_when(version.live_from)}."
+                request,
+                f"“{article}” is scheduled to go live {_when(version.live_from)}; readers get "
+                "what they get now until then.",
             )
         else:
             messages.success(request, f"“{article}” is live now: readers get this draft.")

@@ -57,9 +57,14 @@ MAX_TAKEAWAYS = 6
 MAX_TAKEAWAY_CHARS = 200
 
 
+# A list marker an editor types out of habit ("- ", "* ", "• ", "1. "): the box has its own.
+_LIST_MARKER = re.compile(r"^(?:[-*+•]|\d{1,2}[.)])\s+")
+
+
 def takeaway_lines(text):
-    """The key takeaways in `text`: one a line, blank lines dropped."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    """The key takeaways in `text`: one a line, blank lines and typed list markers dropped."""
+    lines = (_LIST_MARKER.sub("", line.strip()).strip() for line in (text or "").splitlines())
+    return [line for line in lines if line]
 
 
 def validate_takeaways(text):

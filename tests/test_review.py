@@ -350,3 +350,27 @@ def test_a_bad_section_in_a_comment_is_not_an_error(client, article, people):
     )
     assert response.status_code == 302
     assert ReviewComment.objects.get(article=article).section is None
+
+
+def test_publish_action_adds_an_approval_given_after_publishing(
+    admin_client, client, make_article, approve
+):
+    """The text readers get was approved afterwards: "Publish selected articles now" is not
+    a no-op, it gives readers the review line (it used to skip, "readers already get this
+    draft")."""
+    article = make_article("Approved later", published=False)
+    publishing.publish(article, unreviewed_reason="An urgent correction, reviewed after.")
+    approve(article, "Dr Late", "MD")
+    response = admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert "is live now" in response.content.decode()
+    assert "Medically reviewed by" in client.get(article.get_absolute_url()).content.decode()
+    again = admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert "readers already get this draft" in again.content.decode()

@@ -253,3 +253,9 @@ def test_editors_keep_the_site_pages_text(client, editor):
     page.refresh_from_db()
     assert page.body_html == "<p>mgsite is run by two editors.</p>"
     assert client.get(reverse("admin:articles_sitepage_add")).status_code == 403
+
+
+def test_list_markers_typed_into_takeaways_are_dropped(client, make_article):
+    """Editors type Markdown bullets out of habit; the box prints its own ("• - Dose")."""
+    article = make_article(key_takeaways="- Dash line\n* Star line\n2. Numbered line\n-5 mg")
+    assert article.key_takeaways == "Dash line\nStar line\nNumbered line\n-5 mg"
