@@ -270,9 +270,9 @@ def for_person(old, new):
 
 
 def for_person_removal(pk):
-    """A person deleted: their page. (A reviewer cannot be deleted, and bylines are frozen:
-    no article page changes.)"""
-    return {person(pk), person_page(pk)} | ({PEOPLE} if _has_page(pk) else set())
+    """A person deleted: their page, if they had one. (A reviewer cannot be deleted, and
+    bylines are frozen: no article page changes.)"""
+    return {person(pk), person_page(pk), PEOPLE} if _has_page(pk) else set()
 
 
 def _portrait(image):
