@@ -377,6 +377,10 @@ def test_a_reviewers_new_name_changes_their_page_and_the_review_lines(edge, app,
     _save(rev, credentials="MD, PhD")
     assert set(check_exact(edge, app, before)) == {_page(rev), site["r"].get_absolute_url()}
     assert b"Dr Rev, MD, PhD" in edge.get(site["r"].get_absolute_url())[2]
+    # Her bio is on her page alone.
+    before = warm(edge, app)
+    _save(rev, bio="Dr Rev reviews sleep research.")
+    assert check_exact(edge, app, before) == [_page(rev)]
 
 
 @needs_varnish
