@@ -8,7 +8,7 @@ page cache, search and old addresses follow the live versions (articles.signals)
 from django.utils import timezone
 
 from .models import Article, LiveImageUse, LiveVersion, Person, SiteSettings, SlugRedirect
-from .signals import render_pending
+from .signals import changes, render_pending
 
 
 class PublishingError(Exception):
@@ -33,6 +33,13 @@ def publish(article, *, by=None, at=None, unreviewed_reason="", seen=None):
     live address). `seen`: the fingerprint of the draft the publisher was shown; if the
     draft changed since, nothing is published. Returns the new version.
     """
+    # Its consequences once it is whole: the HTTP cache's purge names the people pages of
+    # the authors, set after the version is saved.
+    with changes():
+        return _publish(article, by=by, at=at, unreviewed_reason=unreviewed_reason, seen=seen)
+
+
+def _publish(article, *, by, at, unreviewed_reason, seen):
     now = timezone.now()
     at = max(at or now, now)
     # The draft exactly as saved: inside an admin save its rendering is otherwise still due.

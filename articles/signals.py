@@ -157,6 +157,31 @@ def _reference_saved(sender, instance, **kwargs):
     _record(render=set(citing))
 
 
+# What a save purges is worked out before it (from the row as it was) and recorded after
+# it: outside changes() a purge is sent as soon as it is recorded, and a page fetched
+# between a purge and the save it was for would be kept stale.
+_PURGE_AFTER_SAVE = "_purge_after_save"
+
+
+def _purge_after_save(instance, keys):
+    setattr(instance, _PURGE_AFTER_SAVE, keys)
+
+
+def _record_purge_after_save(instance):
+    if keys := instance.__dict__.pop(_PURGE_AFTER_SAVE, None):
+        _record(purge=keys)
+
+
+@receiver(pre_save, sender=Image, dispatch_uid="articles.image_saving")
+def _image_saving(sender, instance, **kwargs):
+    if not purge.enabled() or instance.pk is None:
+        return
+    people = set(instance.portrait_of.values_list("pk", flat=True))
+    if people:
+        before = Image.objects.filter(pk=instance.pk).first()
+        _purge_after_save(instance, surrogate_keys.for_portrait(before, instance, people))
+
+
 @receiver(post_save, sender=Image, dispatch_uid="articles.image_saved")
 def _image_saved(sender, instance, **kwargs):
     # Drafts that show it get its new file, alt text or caption; live pages keep what they
@@ -165,6 +190,7 @@ def _image_saved(sender, instance, **kwargs):
     # A person's page shows their portrait as it is now.
     if instance.portrait_of.exists():
         _record(pages=True)
+    _record_purge_after_save(instance)
     _record(render=set(showing))
 
 
@@ -208,12 +234,27 @@ def _supplement_deleting(sender, instance, **kwargs):
     _record(render=set(instance.articles.values_list("pk", flat=True)))
 
 
+@receiver(pre_save, sender=Person, dispatch_uid="articles.person_saving")
+def _person_saving(sender, instance, **kwargs):
+    if purge.enabled():
+        before = Person.objects.filter(pk=instance.pk).first() if instance.pk else None
+        _purge_after_save(instance, surrogate_keys.for_person(before, instance))
+
+
+@receiver(pre_delete, sender=Person, dispatch_uid="articles.person_deleting")
+def _person_deleting(sender, instance, **kwargs):
+    if purge.enabled():
+        _record(purge=surrogate_keys.for_person_removal(instance.pk))
+
+
 @receiver(post_save, sender=Person, dispatch_uid="articles.person_saved")
 @receiver(post_delete, sender=Person, dispatch_uid="articles.person_deleted")
 def _person_changed(sender, instance, **kwargs):
-    # Bylines are part of drafts; a reviewer's name and credentials print on live pages.
+    # Bylines are part of drafts (live versions froze theirs); their page, and the review
+    # line of the pages whose approval is theirs, print them as they are now.
     written = set(instance.articles_written.values_list("pk", flat=True)) if instance.pk else set()
-    _record(render=written, pages=True, purge={surrogate_keys.person(instance.pk)})
+    _record_purge_after_save(instance)
+    _record(render=written, pages=True)
 
 
 @receiver(post_save, sender=LiveVersion, dispatch_uid="articles.live_saved")
@@ -272,6 +313,29 @@ def _supplement_saving(sender, instance, **kwargs):
 @receiver(post_delete, sender=Supplement, dispatch_uid="articles.supplement_deleted")
 def _supplement_deleted(sender, instance, **kwargs):
     _record(purge=surrogate_keys.for_supplement_removal(instance.pk))
+
+
+@receiver(pre_save, sender=SitePage, dispatch_uid="articles.site_page_saving")
+def _site_page_saving(sender, instance, raw=False, **kwargs):
+    if not purge.enabled():
+        return
+    before = SitePage.objects.filter(pk=instance.pk).first() if instance.pk else None
+    # The day it will say it was last updated: today (auto_now), unless loaded as it was.
+    if not raw:
+        day = timezone.localdate()
+    else:
+        day = timezone.localdate(instance.updated_at) if instance.updated_at else None
+    _purge_after_save(instance, surrogate_keys.for_site_page(before, instance, day))
+
+
+@receiver(post_save, sender=SitePage, dispatch_uid="articles.site_page_saved")
+def _site_page_saved(sender, instance, **kwargs):
+    _record_purge_after_save(instance)
+
+
+@receiver(pre_delete, sender=SitePage, dispatch_uid="articles.site_page_deleting")
+def _site_page_deleting(sender, instance, **kwargs):
+    _record(purge=surrogate_keys.for_site_page_removal(instance.pk))
 
 
 def _pages_changed(sender, **kwargs):

@@ -12,43 +12,58 @@ The keys:
 - `article-<article pk>`: the article's own page, and the feeds and sitemap entries for it
   (they print its last-updated time, which every publish moves).
 - `card-<article pk>`: its title, subtitle, summary, address and supplements, wherever
-  another page lists or links it: home, supplement pages, related boxes.
+  another page lists or links it: home, supplement pages, people pages, related boxes.
+- `picture-<article pk>`: its lead image as a card shows it (home, supplement pages).
 - `articles`: pages listing every article (home and its pages, the feeds, the sitemap),
   whose membership changes when an article appears or disappears.
 - `every-article`: pages that print something of every live article that a publish may
   change (the sitemap's last-modified days): one key, not thousands.
 - `supplements`: which supplements have articles, how many, and their names and addresses
-  (the supplement list, the sitemap).
+  (home's supplement list, the supplement list, the sitemap).
 - `supplement-<pk>`: the supplement's name and address, wherever a page prints them.
 - `about-<supplement pk>`: the supplement's own pages (its description, its article list).
 - `related-<supplement pk>`: article pages whose related box draws on that supplement.
 - `chosen-<article pk>`: the article's page, whose related box shows articles whose editors
   chose it.
-- `person-<pk>`: pages that print the person's name (a medical reviewer's), and their page.
-- `byline-<pk>`: the person's page, whose list is the articles with their name on them.
-- `site-page-<pk>`: an About, Editorial policy or Corrections page.
+- `person-<pk>`: the person's name, credentials and address wherever a page prints them as
+  they are now: their own page, and the review line (and JSON-LD) of the article pages
+  whose approval is theirs. Bylines are not here: a live version freezes its authors'
+  names, credentials and addresses (content["authors"]), so an author's edit changes no
+  article page until the article is published again.
+- `person-page-<pk>`: the person's own page alone: their bio, links and portrait, and its
+  list of the articles readers get with their name on them, as author or reviewer.
+- `people`: which people have a page, and its address (the sitemap).
+- `site-page-<pk>`: an About, Editorial policy or Corrections page (its title, text and
+  last-updated time; every page's footer links them by their fixed addresses only).
+- `site-pages`: the site pages' addresses and last-updated days (the sitemap).
 - `settings`: pages that print the site settings (the disclaimer on article pages).
 
 Where this purges pages whose bytes did not change (all of it is rare): an article coming
 back with its old first-publish date purges the related boxes and list pages it ranks
 too low to reach; a change to an article's summary or supplements purges the related
 boxes that link it; a page of a list is purged with the whole list; renaming a supplement
-purges the sitemap, which prints only its address.
+purges the sitemap, which prints only its address; an article moving between supplements
+purges the sitemap, which changes only when a supplement gains its first article or loses
+its last; likewise a change of whom an article names (its authors, or the reviewer whose
+approval it carries) purges the sitemap, which changes only when someone gains their first
+article or loses their last.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from mgsite.page_cache import purge
 
-from .models import LiveVersion
+from .models import LiveVersion, Person
 
 ARTICLES = "articles"
 EVERY_ARTICLE = "every-article"
 SUPPLEMENTS = "supplements"
+PEOPLE = "people"
+SITE_PAGES = "site-pages"
 SETTINGS = "settings"
 
 _INSTANT = timedelta(microseconds=1)  # the finest step the database keeps
@@ -60,6 +75,10 @@ def article(pk):
 
 def card(pk):
     return f"card-{pk}"
+
+
+def picture(pk):
+    return f"picture-{pk}"
 
 
 def supplement(pk):
@@ -82,8 +101,8 @@ def person(pk):
     return f"person-{pk}"
 
 
-def byline(pk):
-    return f"byline-{pk}"
+def person_page(pk):
+    return f"person-page-{pk}"
 
 
 def site_page(pk):
@@ -101,13 +120,30 @@ def _chosen_by(version):
     return version.content.get("related", [])
 
 
-def for_cards(versions):
-    """Pages listing `versions` as cards (their supplements prefetched)."""
+def _named(version):
+    """{person pk: (wrote, reviewed)}: the people whose pages list `version`, and as what
+    (its authors, and the reviewer whose approval it carries)."""
+    wrote = {person.pk for person in version.author_people.all()}
+    reviewer = version.approval.reviewer_id if version.approval_id is not None else None
+    people = wrote | ({reviewer} if reviewer is not None else set())
+    return {pk: (pk in wrote, pk == reviewer) for pk in people}
+
+
+def for_cards(versions, pictures=False):
+    """Pages listing `versions` as cards (their supplements prefetched); `pictures`: with
+    their lead images."""
     keys = set()
     for version in versions:
         keys.add(card(version.article_id))
+        if pictures:
+            keys.add(picture(version.article_id))
         keys.update(supplement(item.pk) for item in version.supplements.all())
     return keys
+
+
+def for_person_page(pk, versions):
+    """A person's page listing `versions` (without pictures)."""
+    return {person(pk), person_page(pk)} | for_cards(versions)
 
 
 def for_article_page(version, related_articles):
@@ -123,7 +159,7 @@ def for_article_page(version, related_articles):
 
 
 def for_sitemap():
-    return {EVERY_ARTICLE, SUPPLEMENTS}
+    return {EVERY_ARTICLE, SUPPLEMENTS, PEOPLE, SITE_PAGES}
 
 
 def for_feed(versions):
@@ -167,6 +203,15 @@ def for_transition(before, after):
         if moved:
             keys.add(SUPPLEMENTS)
         keys.update(chosen(pk) for pk in set(_chosen_by(before)) ^ set(_chosen_by(after)))
+        if before.card_image != after.card_image:
+            keys.add(picture(after.article_id))
+        # The pages of the people it names, where whom it names or as what changed (each
+        # prints every title of theirs with "Written by" or "Medically reviewed by").
+        named_before, named_after = _named(before), _named(after)
+        people = named_before.keys() | named_after.keys()
+        keys.update(person_page(pk) for pk in people if named_before.get(pk) != named_after.get(pk))
+        if named_before.keys() != named_after.keys():
+            keys.add(PEOPLE)
         return keys
     # It appears or disappears: every list it is (or was) in.
     version = after if after is not None else before
@@ -176,6 +221,10 @@ def for_transition(before, after):
     if _supplements_of(version):
         keys.add(SUPPLEMENTS)
     keys.update(chosen(pk) for pk in _chosen_by(version))
+    named = _named(version)
+    keys.update(person_page(pk) for pk in named)
+    if named:
+        keys.add(PEOPLE)
     return keys
 
 
@@ -201,6 +250,61 @@ def for_supplement_removal(pk):
     return {supplement(pk), about(pk), related(pk), SUPPLEMENTS}
 
 
+def _has_page(pk):
+    return Person.objects.public().filter(pk=pk).exists()
+
+
+def for_person(old, new):
+    """A person saved (`old`: their row before, or None when they are new: no live version
+    names them yet, so no page shows them)."""
+    if old is None:
+        return set()
+    keys = set()
+    if (old.name, old.credentials, old.slug) != (new.name, new.credentials, new.slug):
+        keys.add(person(new.pk))
+    if (old.bio, old.link_list, old.photo_id) != (new.bio, new.link_list, new.photo_id):
+        keys.add(person_page(new.pk))
+    if old.slug != new.slug and _has_page(new.pk):
+        keys.add(PEOPLE)
+    return keys
+
+
+def for_person_removal(pk):
+    """A person deleted: their page, if they had one. (A reviewer cannot be deleted, and
+    bylines are frozen: no article page changes.)"""
+    return {person(pk), person_page(pk), PEOPLE} if _has_page(pk) else set()
+
+
+def _portrait(image):
+    """What a person's page prints of their portrait (rendering.picture_html): the alt
+    text and the file's renditions, made from the file and its focal point."""
+    return ("" if image.decorative else image.alt_text.strip(), image.file.name, image.focal_point)
+
+
+def for_portrait(old, new, people):
+    """An image saved (`old`: its row before) that is the portrait of `people` (pks): their
+    pages, if what they print of it changed (not its caption, credit or licence)."""
+    if old is None or _portrait(old) == _portrait(new):
+        return set()
+    return {person_page(pk) for pk in people}
+
+
+def for_site_page(old, new, day):
+    """A site page saved (`old`: its row before, or None when new), last updated on `day`."""
+    if old is None:
+        return {SITE_PAGES}  # a new address in the sitemap; the page itself was not found
+    # The page prints its last-updated time to the second, which every save moves; the
+    # sitemap only its address and day.
+    keys = {site_page(new.pk)}
+    if old.slug != new.slug or old.updated_at is None or timezone.localdate(old.updated_at) != day:
+        keys.add(SITE_PAGES)
+    return keys
+
+
+def for_site_page_removal(pk):
+    return {site_page(pk), SITE_PAGES}
+
+
 # Scheduled changes -----------------------------------------------------------------------
 
 
@@ -217,7 +321,13 @@ def _shown(versions, moment):
 
 def _versions_by_article(article_ids):
     versions = {}
-    for version in LiveVersion.objects.filter(article__in=article_ids).defer("search_text"):
+    rows = (
+        LiveVersion.objects.filter(article__in=article_ids)
+        .defer("search_text")
+        .select_related("approval")  # the reviewer's pk, for their page (`_named`)
+        .prefetch_related(Prefetch("author_people", queryset=Person.objects.only("pk")))
+    )
+    for version in rows:
         versions.setdefault(version.article_id, []).append(version)
     return versions
 
@@ -225,7 +335,7 @@ def _versions_by_article(article_ids):
 def changes_between(start, end):
     """[(moment, keys)]: each moment in (start, end] at which what readers get of some
     article changes (a go-live or an expiry), with the keys of the pages that change then.
-    Two queries."""
+    Three queries: the articles, their versions, and the people those name."""
     timed = Q(live_from__gt=start, live_from__lte=end) | Q(
         expires_at__gt=start, expires_at__lte=end
     )

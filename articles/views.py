@@ -75,7 +75,8 @@ def home(request):
     }
     add_keys(
         request,
-        {surrogate_keys.ARTICLES, surrogate_keys.SUPPLEMENTS} | surrogate_keys.for_cards(page),
+        {surrogate_keys.ARTICLES, surrogate_keys.SUPPLEMENTS}
+        | surrogate_keys.for_cards(page, pictures=True),
     )
     return render(request, "articles/home.html", context)
 
@@ -161,7 +162,7 @@ def supplement_detail(request, slug):
         request.GET.get("page")
     )
     keys = {surrogate_keys.supplement(supplement.pk), surrogate_keys.about(supplement.pk)}
-    add_keys(request, keys | surrogate_keys.for_cards(page))
+    add_keys(request, keys | surrogate_keys.for_cards(page, pictures=True))
     return render(
         request, "articles/supplement_detail.html", {"supplement": supplement, "page_obj": page}
     )
@@ -194,11 +195,7 @@ def person_detail(request, slug):
     )
     if not page.paginator.count:
         raise Http404("Nobody of that name is on a published article.")
-    add_keys(
-        request,
-        {surrogate_keys.person(person.pk), surrogate_keys.byline(person.pk)}
-        | surrogate_keys.for_cards(page),
-    )
+    add_keys(request, surrogate_keys.for_person_page(person.pk, page))
     context = {
         "person": person,
         "page_obj": page,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import publishing
-from articles.models import ArticleUpdate, Reference, Section, SiteSettings
+from articles.models import ArticleUpdate, Person, Reference, Section, SitePage, SiteSettings
 from articles.revisions import article_versions
 from mgsite.page_cache.models import Generation
 from tests.admin_forms import form_data, open_form
@@ -125,6 +125,41 @@ def test_published_relation_and_update_note_and_disclaimer_changes_show(
     settings_row.disclaimer = "A brand new notice."
     settings_row.save()
     assert "A brand new notice." in html(client, article.get_absolute_url())
+
+
+def test_people_and_site_page_edits_show(client, article, approve, make_article):
+    ann = Person.objects.create(name="Ann Author", slug="ann")
+    reviewed = make_article("Reviewed", published=False)
+    reviewed.authors.add(ann)
+    rev = approve(reviewed, "Dr Rev", "MD").reviewer
+    publishing.publish(reviewed)
+    pages = [reviewed.get_absolute_url(), "/people/ann/", rev.get_absolute_url(), "/about/"]
+    for url in pages:
+        client.get(url)
+    rev.credentials = "MD, PhD"
+    rev.save()
+    assert "Dr Rev, MD, PhD" in html(client, reviewed.get_absolute_url())  # the review line
+    assert "MD, PhD" in html(client, rev.get_absolute_url())
+    ann.name, ann.bio = "Ann Smith", "Ann writes about minerals."
+    ann.save()
+    assert "Ann writes about minerals." in html(client, "/people/ann/")
+    assert "<h1>Ann Smith</h1>" in html(client, "/people/ann/")
+    # The byline as published, until the article is published again.
+    assert "Ann Author" in html(client, reviewed.get_absolute_url())
+    about = SitePage.objects.get(slug="about")
+    about.body = "Written by **people**."
+    about.save()
+    assert "Written by <strong>people</strong>." in html(client, "/about/")
+
+
+def test_a_new_card_image_shows_once_published(client, article, make_image):
+    warm(client, article)
+    article.lead_image = make_image(size=(640, 400), alt_text="A new lead photo")
+    article.save()
+    assert 'alt="A new lead photo"' not in html(client, "/")  # saved as a draft
+    publishing.publish(article)
+    for url in ["/", "/supplements/glycine/"]:
+        assert 'alt="A new lead photo"' in html(client, url), url
 
 
 def test_unpublish_delete_and_restore_show(client, admin_client, article):
