@@ -49,7 +49,14 @@ def run_lighthouse(url, form, output):
     ]
     if form == "desktop":
         command.append("--preset=desktop")
-    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROME})
+    # Lighthouse itself sometimes fails to record a trace on a busy machine (NO_NAVSTART):
+    # that is no score, so the run is made again, up to three times.
+    for attempt in range(3):
+        done = subprocess.run(command, check=False, env={**os.environ, "CHROME_PATH": CHROME})
+        if done.returncode == 0:
+            break
+        print(f"lighthouse failed on {url} ({form}), attempt {attempt + 1} of 3", flush=True)
+    done.check_returncode()
     report = json.loads(Path(output).read_text())
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     lost = sorted(
@@ -71,6 +78,12 @@ def main(argv=None):
     parser.add_argument("--forms", default=",".join(FORMS))
     parser.add_argument("--articles", type=int, default=6, help="benchmark articles to add")
     parser.add_argument("--keep", action="store_true", help="serve until Ctrl-C, then clean up")
+    parser.add_argument(
+        "--no-performance-gate",
+        action="store_true",
+        help="print performance but fail only on the other categories (CI: a shared machine's "
+        "timings are for reading, not gating)",
+    )
     options = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
         sys.exit(f"{LIGHTHOUSE} is missing: run `make lighthouse`")
@@ -113,6 +126,7 @@ def main(argv=None):
             for page, form, medians, _ in rows
             for name, target in TARGETS.items()
             if medians[name] < target
+            and not (name == "performance" and options.no_performance_gate)
         ]
         if short:
             sys.exit("Below target: " + "; ".join(short))
