@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.benchmark import (
+from bench.sites import (
+    ARTICLE,
     build_site,
     free_port,
     parse_wrk,
@@ -33,7 +34,6 @@ from bench.benchmark import (
 
 ROOT = Path(__file__).resolve().parent.parent
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
-ARTICLE = "/articles/magnesium-glycinate-for-sleep/"
 
 
 def _wait_for(port, process, what):

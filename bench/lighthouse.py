@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.benchmark import build_site, site_environment, start_gunicorn
+from bench.sites import build_site, site_environment, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "var" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"

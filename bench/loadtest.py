@@ -42,7 +42,7 @@ django.setup()
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bench.benchmark import (
+from bench.sites import (
     ARTICLE,
     build_site,
     free_port,
