@@ -107,9 +107,10 @@ http {{
     return process, port
 
 
-def hit_counters(workdir):
+def hit_counters(instance):
+    """(hits, misses) so far of the varnishd whose working directory (-n) is `instance`."""
     out = subprocess.run(
-        ["varnishstat", "-n", str(workdir / "varnish"), "-1"]
+        ["varnishstat", "-n", str(instance), "-1"]
         + ["-f", "MAIN.cache_hit", "-f", "MAIN.cache_miss"],
         capture_output=True,
         text=True,
@@ -143,9 +144,9 @@ def edge_rows(backend_port, path=ARTICLE, seconds=5, connections=32, backend_hos
             raise RuntimeError(f"Varnish does not keep {path}: X-Cache {headers.get('X-Cache')}")
         nginx, nginx_port = start_nginx(workdir, html)
         processes.append(nginx)
-        hits, misses = hit_counters(workdir)
+        hits, misses = hit_counters(workdir / "varnish")
         varnish_row = _wrk(varnish_port, path, seconds, connections)
-        now_hits, now_misses = hit_counters(workdir)
+        now_hits, now_misses = hit_counters(workdir / "varnish")
         nginx_row = _wrk(nginx_port, "/page.html", seconds, connections)
         served = (now_hits - hits) + (now_misses - misses)
         return {

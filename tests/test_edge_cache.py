@@ -24,6 +24,7 @@ from django.utils import timezone
 from articles import publishing
 from articles.models import Approval, LiveVersion, Person, SitePage, SiteSettings, Supplement
 from articles.signals import changes
+from bench.edge import hit_counters
 from mgsite.page_cache import purge
 from mgsite.page_cache.models import PendingPurge
 
@@ -84,15 +85,7 @@ class Edge:
         return _get(self.port, path, headers)
 
     def counters(self):
-        out = subprocess.run(
-            ["varnishstat", "-n", str(self.workdir / "n"), "-1"]
-            + ["-f", "MAIN.cache_hit", "-f", "MAIN.cache_miss"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        values = dict(line.split()[:2] for line in out.splitlines() if line.strip())
-        return int(values["MAIN.cache_hit"]), int(values["MAIN.cache_miss"])
+        return hit_counters(self.workdir / "n")
 
     def empty(self):
         subprocess.run(
